@@ -1,0 +1,244 @@
+"""The application factory and what every package shares."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, render_template, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+from sqlalchemy import event
+
+from . import config as config_module
+from .extensions import csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+GOVUK_DIST = ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"
+
+# Domain packages, each one Flask blueprint; imported by name so core never imports their views
+# at module level.
+DOMAIN_PACKAGES = ("casework", "assessments", "budgets", "providers", "reports")
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(config_module.INSTANCE), static_folder=None)
+    app.config.update(config_module.load(overrides))
+
+    _init_extensions(app)
+    _init_templates(app)
+    from .celery_app import init_celery
+
+    init_celery(app)  # before the packages, so their init_app can add beat schedule entries
+    _register_blueprints(app)
+    _register_errors(app)
+    _register_transaction_handling(app)
+
+    from .security import init_app as init_security
+
+    init_security(app)
+
+    from . import cli
+
+    cli.init_app(app)
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from .sessions import DatabaseSessionInterface
+
+    db.init_app(app)
+    _configure_sqlite(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    app.session_interface = DatabaseSessionInterface()
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Sign in to continue."
+    login_manager.session_protection = None  # the server-side session already binds the user
+    WTFormsHelpers(app)
+
+    from .models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.enabled else None
+
+
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    # The web app and the worker write the same SQLite file at once: WAL lets readers and one
+    # writer proceed together, and the busy timeout waits for a lock instead of failing.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+    # pysqlite opens transactions lazily and mishandles SAVEPOINT; let SQLAlchemy emit BEGIN
+    # itself (see _sqlite_begin) so transactions and savepoints behave as on PostgreSQL.
+    dbapi_connection.isolation_level = None
+
+
+def _sqlite_begin(conn):
+    # A web request takes the write lock when it begins. With a deferred BEGIN, a request that
+    # reads and then writes (an audit row, a session touch) fails at once with "database is
+    # locked" if another connection wrote in between, whatever the busy timeout. Requests are
+    # short, so making them wait their turn costs little; workers and commands stay deferred so
+    # their long reads never hold the lock.
+    from flask import has_request_context
+
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if has_request_context() else "BEGIN")
+
+
+def _configure_sqlite(app: Flask) -> None:
+    """Only the application's own engines: kombu's broker engine keeps pysqlite's defaults."""
+    with app.app_context():
+        for engine in db.engines.values():
+            if engine.dialect.name == "sqlite":
+                event.listen(engine, "connect", _sqlite_pragmas)
+                event.listen(engine, "begin", _sqlite_begin)
+
+
+def _init_templates(app: Flask) -> None:
+    from . import navigation
+    from .roles import ROLE_LABELS
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            PackageLoader("core", "templates"),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def _layout():
+        return {
+            "nav_items": navigation.items_for(current_user),
+            "role_labels": ROLE_LABELS,
+            "council_name": app.config["COUNCIL_NAME"],
+            "service_name": "Short breaks and direct payments",
+        }
+
+    from .templating import register_filters
+
+    register_filters(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    import importlib
+
+    from flask import send_from_directory
+
+    from .access import public
+    from .views import admin, auth
+
+    app.register_blueprint(auth)
+    app.register_blueprint(admin)
+    for name in DOMAIN_PACKAGES:
+        module = importlib.import_module(name)
+        app.register_blueprint(module.blueprint)
+        if hasattr(module, "init_app"):  # a package's CLI commands, filters, beat schedule
+            module.init_app(app)
+        for extra in getattr(module, "extra_blueprints", ()):  # e.g. a package's public API
+            app.register_blueprint(extra)
+        # Each package's templates live in <package>/templates/<package>/.
+        app.jinja_loader.loaders.insert(1, PackageLoader(name, "templates"))
+
+    @app.get("/assets/<path:filename>", endpoint="govuk_assets")
+    @public
+    def govuk_assets(filename):
+        return send_from_directory(GOVUK_DIST / "assets", filename, max_age=86400)
+
+    @app.get("/static/<path:filename>", endpoint="static")
+    @public
+    def static(filename):
+        if filename.startswith("govuk/"):
+            return send_from_directory(GOVUK_DIST, filename.removeprefix("govuk/"), max_age=86400)
+        if filename.startswith("vendor/"):
+            return send_from_directory(
+                ROOT / "node_modules", filename.removeprefix("vendor/"), max_age=86400
+            )
+        return send_from_directory(Path(__file__).parent / "static", filename, max_age=3600)
+
+    from .navigation import register
+    from .roles import Role
+
+    register("Users", "admin.user_list", [Role.ADMINISTRATOR], order=90)
+    register("Audit log", "admin.audit_log", [Role.ADMINISTRATOR], order=95)
+
+
+def _register_errors(app: Flask) -> None:
+    def page(code, title, status):
+        return render_template(f"errors/{code}.html", title=title), status
+
+    @app.errorhandler(400)
+    def bad_request(e):
+        return page(400, "Sorry, there is a problem with your request", 400)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(e):
+        return page("csrf", "Your form could not be sent", 400)
+
+    @app.errorhandler(403)
+    def forbidden(e):
+        return page(403, "You do not have permission to see this page", 403)
+
+    @app.errorhandler(404)
+    def not_found(e):
+        return page(404, "Page not found", 404)
+
+    @app.errorhandler(405)
+    def method_not_allowed(e):
+        return page(404, "Page not found", 405)
+
+    @app.errorhandler(500)
+    def server_error(e):
+        db.session.rollback()
+        return page(500, "Sorry, there is a problem with the service", 500)
+
+
+def _register_transaction_handling(app: Flask) -> None:
+    """One transaction per request: committed if the request succeeded, rolled back if not."""
+
+    @app.after_request
+    def _commit(response):
+        if response.status_code >= 400:
+            db.session.rollback()
+            from .audit import write_kept_rows
+
+            write_kept_rows()
+        else:
+            try:
+                db.session.commit()
+            except Exception:
+                db.session.rollback()
+                raise
+        return response
+
+    @app.before_request
+    def _strip_nul():
+        # PostgreSQL refuses NUL in text; treat it as bad input, not a server error.
+        if "\x00" in request.full_path or any(
+            "\x00" in v for vs in request.form.listvalues() for v in vs
+        ):
+            from flask import abort
+
+            abort(400)

@@ -1,0 +1,230 @@
+"""Form pieces every package uses, and the forms for sign-in and administration."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovDateInput,
+    GovPasswordInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from .roles import ROLE_LABELS
+
+
+class SafeGovDateInput(GovDateInput):
+    """GovDateInput that renders whatever number of parts arrived (it unpacks exactly three)."""
+
+    def map_gov_params(self, field, **kwargs):
+        raw = field.raw_data
+        if raw is not None and len(raw) != 3:
+            field.raw_data = (list(raw) + ["", "", ""])[:3] if raw else None
+        return super().map_gov_params(field, **kwargs)
+
+
+class GovDateField(DateField):
+    """A day / month / year date field that never raises on bad parts.
+
+    govuk-frontend-wtf's GovDateInput unpacks exactly three posted parts and raises ValueError
+    (a 500) otherwise; here any number of parts becomes three, and a missing or impossible part
+    becomes a GOV.UK-style error message instead.
+    """
+
+    widget = SafeGovDateInput()
+
+    def __init__(self, label=None, validators=None, format="%d %m %Y", **kwargs):
+        super().__init__(label, validators, format=format, **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            self.raw_data = None
+            return
+        parts = [(v or "").strip()[:4] for v in list(valuelist)[:3]]
+        parts += [""] * (3 - len(parts))
+        self.raw_data = parts
+        day, month, year = parts
+        if not any(parts):
+            self.data = None
+            return
+        name = self.label.text if self.label else "Date"
+        missing = [n for n, v in (("day", day), ("month", month), ("year", year)) if not v]
+        if missing:
+            self.data = None
+            raise ValueError(f"{name} must include a {' and '.join(missing)}")
+        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+            self.data = None
+            raise ValueError(f"{name} must be a real date, like 27 3 2015")
+        try:
+            self.data = dt.date(int(year), int(month), int(day))
+        except ValueError:
+            self.data = None
+            raise ValueError(f"{name} must be a real date") from None
+
+    def pre_validate(self, form):  # DateField's own check would repeat our message
+        pass
+
+
+def not_in_future(message="{label} must be today or in the past"):
+    def check(form, field):
+        if field.data and field.data > dt.date.today():
+            raise ValidationError(message.format(label=field.label.text))
+
+    return check
+
+
+class SignInForm(FlaskForm):
+    email = StringField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[DataRequired("Enter your email address"), Length(max=254)],
+    )
+    password = PasswordField(
+        "Password",
+        widget=GovPasswordInput(),
+        validators=[DataRequired("Enter your password"), Length(max=200)],
+    )
+    next = HiddenField()
+    submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password",
+        widget=GovPasswordInput(),
+        validators=[DataRequired("Enter your current password")],
+    )
+    new_password = PasswordField(
+        "New password",
+        widget=GovPasswordInput(),
+        description="Use 12 characters or more. A few unrelated words make a strong password.",
+        validators=[DataRequired("Enter a new password")],
+    )
+    submit = SubmitField("Change password", widget=GovSubmitInput())
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms 3.3 SelectChoice objects (tuples are deprecated)."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def role_choices():
+    return choices((r.value, label) for r, label in ROLE_LABELS.items())
+
+
+class UserForm(FlaskForm):
+    name = StringField(
+        "Full name",
+        widget=GovTextInput(),
+        validators=[DataRequired("Enter the person's full name"), Length(max=120)],
+    )
+    email = StringField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[DataRequired("Enter an email address"), Length(max=254)],
+    )
+    roles = SelectMultipleField(
+        "Roles",
+        widget=GovCheckboxesInput(),
+        choices=role_choices(),
+        validators=[InputRequired("Select at least one role")],
+        description="Select all that apply.",
+    )
+    teams = SelectMultipleField("Teams", widget=GovCheckboxesInput(), coerce=int, choices=[])
+    password = PasswordField(
+        "Initial password",
+        widget=GovPasswordInput(),
+        description="12 characters or more. Give it to the person securely; they should change it.",
+        validators=[DataRequired("Enter an initial password")],
+    )
+    version = HiddenField()
+    submit = SubmitField("Save user", widget=GovSubmitInput())
+
+
+class EditUserForm(UserForm):
+    email = None
+    password = None
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField(
+        "New password",
+        widget=GovPasswordInput(),
+        description="12 characters or more. Setting it signs the person out everywhere.",
+        validators=[DataRequired("Enter a new password")],
+    )
+    submit = SubmitField("Set password", widget=GovSubmitInput())
+
+
+class ConfirmForm(FlaskForm):
+    """A bare form carrying only the CSRF token, for confirm-and-act buttons."""
+
+    submit = SubmitField("Confirm", widget=GovSubmitInput())
+
+
+class TeamForm(FlaskForm):
+    name = StringField(
+        "Team name",
+        widget=GovTextInput(),
+        validators=[DataRequired("Enter a team name"), Length(max=120)],
+    )
+    description = TextAreaField(
+        "Description (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=2000)]
+    )
+    submit = SubmitField("Save team", widget=GovSubmitInput())
+
+
+class LocalityForm(FlaskForm):
+    label = StringField(
+        "Locality name",
+        widget=GovTextInput(),
+        validators=[DataRequired("Enter the locality's name"), Length(max=200)],
+    )
+    code = StringField(
+        "Short code",
+        widget=GovTextInput(),
+        description="Lower-case letters, numbers and hyphens, for example north-east. "
+        "Records keep this code, so it cannot be changed later.",
+        validators=[DataRequired("Enter a short code"), Length(max=40)],
+    )
+    active = BooleanField(
+        "In use",
+        widget=GovCheckboxInput(),
+        description="Untick to stop offering it for new records.",
+    )
+    submit = SubmitField("Save locality", widget=GovSubmitInput())
+
+
+class AuditSearchForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form changes nothing
+
+    q = StringField(
+        "User email or record id", widget=GovTextInput(), validators=[Optional(), Length(max=254)]
+    )
+    action = SelectField("Action", widget=GovSelect(), choices=[], validators=[Optional()])
+    record_type = SelectField(
+        "Record type", widget=GovSelect(), choices=[], validators=[Optional()]
+    )
+    date_from = GovDateField("From", validators=[Optional()])
+    date_to = GovDateField("To", validators=[Optional()])
+    submit = SubmitField("Search", widget=GovSubmitInput())

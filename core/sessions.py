@@ -1,0 +1,165 @@
+"""Server-side sessions.
+
+Flask's default session lives entirely in a signed cookie, so a copied cookie stays valid after
+sign-out. Here the cookie holds only a random token; the session's data and its life live in the
+``web_session`` table. Signing out, disabling a user or changing their password deletes the rows,
+and a replayed cookie then finds nothing. Idle and absolute timeouts are checked on every request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask.sessions import SessionInterface, SessionMixin
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import joinedload
+from werkzeug.datastructures import CallbackDict
+
+from .extensions import db
+from .models import User, WebSession, utcnow
+
+# last_seen_at is refreshed at most this often, so most requests write nothing for the session.
+TOUCH_EVERY = timedelta(seconds=60)
+
+
+def _key(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ServerSession(CallbackDict, SessionMixin):
+    def __init__(self, initial=None, token=None, row_exists=False, touch=False):
+        def on_update(self):
+            self.modified = True
+
+        super().__init__(initial or {}, on_update)
+        self.token = token
+        self.row_exists = row_exists
+        self.modified = False
+        self.touch = touch
+        self.regenerate_requested = False
+        self.destroy_requested = False
+
+    def regenerate(self) -> None:
+        """New session id (at sign-in), so a fixed or stolen pre-login id is worthless."""
+        self.regenerate_requested = True
+        self.modified = True
+
+    def destroy(self) -> None:
+        self.clear()
+        self.destroy_requested = True
+
+
+class DatabaseSessionInterface(SessionInterface):
+    def open_session(self, app, request):
+        token = request.cookies.get(app.config["SESSION_COOKIE_NAME"])
+        if not token or len(token) > 128:
+            return ServerSession()
+        # One round trip: the session row with its user, roles and teams (the user loader then
+        # finds the user already in the identity map instead of querying again).
+        row = (
+            db.session.scalars(
+                select(WebSession)
+                .where(WebSession.id == _key(token))
+                .options(
+                    joinedload(WebSession.user).joinedload(User.role_rows),
+                    joinedload(WebSession.user).joinedload(User.teams),
+                )
+            )
+            .unique()
+            .one_or_none()
+        )
+        if row is None:
+            return ServerSession()
+        now = utcnow()
+        idle = timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
+        absolute = timedelta(hours=app.config["SESSION_ABSOLUTE_HOURS"])
+        if now - row.last_seen_at > idle or now - row.created_at > absolute:
+            db.session.delete(row)
+            db.session.commit()
+            session = ServerSession()
+            session["_expired"] = True
+            session.modified = False
+            return session
+        data = dict(row.data or {})
+        touch = now - row.last_seen_at > TOUCH_EVERY
+        session = ServerSession(data, token=token, row_exists=True, touch=touch)
+        # Hold the loaded user for the request: the identity map keeps objects only weakly.
+        session.user = row.user
+        return session
+
+    def save_session(self, app, session, response):
+        name = app.config["SESSION_COOKIE_NAME"]
+        domain = self.get_cookie_domain(app)
+        path = self.get_cookie_path(app)
+        if not isinstance(session, ServerSession):
+            return
+        if session.destroy_requested or (not session and session.row_exists and session.modified):
+            if session.token:
+                db.session.execute(delete(WebSession).where(WebSession.id == _key(session.token)))
+                db.session.commit()
+            response.delete_cookie(name, domain=domain, path=path)
+            return
+        if session.regenerate_requested and session.token:
+            db.session.execute(delete(WebSession).where(WebSession.id == _key(session.token)))
+            session.token, session.row_exists = None, False
+        if not session:
+            return  # nothing to keep: no row, no cookie
+        data = {k: v for k, v in session.items() if k != "_expired"}
+        user_id = data.get("_user_id")
+        from flask import request
+
+        if not session.row_exists:
+            session.token = secrets.token_urlsafe(32)
+            db.session.add(
+                WebSession(
+                    id=_key(session.token),
+                    user_id=int(user_id) if user_id else None,
+                    data=data,
+                    ip=(request.remote_addr or "")[:64],
+                )
+            )
+        elif session.modified:
+            db.session.execute(
+                update(WebSession)
+                .where(WebSession.id == _key(session.token))
+                .values(data=data, user_id=int(user_id) if user_id else None, last_seen_at=utcnow())
+            )
+        elif session.touch:
+            db.session.execute(
+                update(WebSession)
+                .where(WebSession.id == _key(session.token))
+                .values(last_seen_at=utcnow())
+            )
+        else:
+            return
+        db.session.commit()
+        response.set_cookie(
+            name,
+            session.token,
+            httponly=self.get_cookie_httponly(app),
+            secure=self.get_cookie_secure(app),
+            samesite=self.get_cookie_samesite(app),
+            domain=domain,
+            path=path,
+        )
+
+
+def end_sessions_for(user_id: int) -> int:
+    """End every session of this user (disable, password change). Part of the caller's
+    transaction."""
+    result = db.session.execute(delete(WebSession).where(WebSession.user_id == user_id))
+    return result.rowcount or 0
+
+
+def purge_expired(app) -> int:
+    """Remove sessions past their idle time (run by a scheduled task)."""
+    cutoff = utcnow() - timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
+    result = db.session.execute(delete(WebSession).where(WebSession.last_seen_at < cutoff))
+    db.session.commit()
+    return result.rowcount or 0
+
+
+def active_session_count(user_id: int) -> int:
+    return len(db.session.scalars(select(WebSession.id).where(WebSession.user_id == user_id)).all())

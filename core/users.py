@@ -1,0 +1,276 @@
+"""Rules for users, roles, teams and sign-in. Plain functions; callers commit."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from sqlalchemy import func, or_, select
+
+from . import audit
+from .extensions import db
+from .models import AuditEvent, Team, User, utcnow
+from .roles import Role
+from .sessions import end_sessions_for
+
+_STRONG = PasswordHasher()  # argon2id with the library's recommended (RFC 9106) costs
+# Tests hash hundreds of passwords: there a cheap setting keeps the suite fast.
+_CHEAP = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+_DUMMY = {}
+
+
+def _hasher() -> PasswordHasher:
+    from flask import has_app_context
+
+    cheap = has_app_context() and current_app.config.get("TESTING")
+    return _CHEAP if cheap else _STRONG
+
+
+def _dummy_hash() -> str:
+    # A dummy hash so an unknown email costs the same time as a wrong password.
+    hasher = _hasher()
+    if id(hasher) not in _DUMMY:
+        _DUMMY[id(hasher)] = hasher.hash("not a real password, only for timing")
+    return _DUMMY[id(hasher)]
+
+
+MIN_PASSWORD_LENGTH = 12
+COMMON_PASSWORDS = {
+    "password1234",
+    "passwordpassword",
+    "123456789012",
+    "qwertyuiopas",
+    "letmein12345",
+    "welcome12345",
+    "changeme1234",
+    "administrator",
+    "iloveyou1234",
+    "password123!",
+}
+
+
+class UserError(ValueError):
+    """A request about users that cannot be carried out, with a message for the person."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def normalise_email(email: str) -> str:
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        raise UserError(
+            "Enter an email address in the correct format, like name@example.gov.uk", "email"
+        ) from None
+
+
+def password_problem(password: str, email: str = "", name: str = "") -> str | None:
+    """Why this password is too weak, or None. Length matters most (NCSC guidance)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Password must be {MIN_PASSWORD_LENGTH} characters or more"
+    if len(password) > 200:
+        return "Password must be 200 characters or fewer"
+    lowered = password.lower()
+    if lowered in COMMON_PASSWORDS or len(set(lowered)) < 5:
+        return "Password is too easy to guess: choose a longer, less common one"
+    local = email.split("@")[0].lower()
+    if (local and len(local) >= 4 and local in lowered) or (
+        name and len(name) >= 4 and name.lower().replace(" ", "") in lowered.replace(" ", "")
+    ):
+        return "Password must not contain your name or email address"
+    return None
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def check_password(user: User | None, password: str) -> bool:
+    try:
+        if user is None:
+            _hasher().verify(_dummy_hash(), password)
+            return False
+        return _hasher().verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def create_user(email: str, name: str, roles, password: str, teams=()) -> User:
+    email = normalise_email(email)
+    name = name.strip()
+    if not name:
+        raise UserError("Enter the person's full name", "name")
+    if len(name) > 120:
+        raise UserError("Name must be 120 characters or fewer", "name")
+    roles = [Role(r) for r in roles]
+    if not roles:
+        raise UserError("Select at least one role", "roles")
+    if find_by_email(email):
+        raise UserError(f"A user with the email address {email} already exists", "email")
+    problem = password_problem(password, email, name)
+    if problem:
+        raise UserError(problem, "password")
+    user = User(email=email, name=name, password_hash=hash_password(password), enabled=True)
+    user.set_roles(roles)
+    user.teams = list(teams)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    problem = password_problem(password, user.email, user.name)
+    if problem:
+        raise UserError(problem, "password")
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+    end_sessions_for(user.id)  # a changed password ends every session of that user
+    db.session.flush()
+
+
+def set_enabled(user: User, enabled: bool) -> None:
+    user.enabled = enabled
+    if not enabled:
+        end_sessions_for(user.id)
+    db.session.flush()
+
+
+def update_user(user: User, *, name: str, roles, teams, expected_version: int | None = None):
+    if expected_version is not None and expected_version != user.version:
+        raise UserError(
+            "Someone else changed this user while you were editing. Your changes were not "
+            "saved: review the current details and try again.",
+            None,
+        )
+    name = name.strip()
+    if not name:
+        raise UserError("Enter the person's full name", "name")
+    roles = [Role(r) for r in roles]
+    if not roles:
+        raise UserError("Select at least one role", "roles")
+    before_roles = sorted(r.value for r in user.roles)
+    before_teams = sorted(t.name for t in user.teams)
+    user.name = name
+    user.set_roles(roles)
+    user.teams = list(teams)
+    after_roles = sorted(r.value for r in user.roles)
+    after_teams = sorted(t.name for t in user.teams)
+    changes = {}
+    if before_roles != after_roles:
+        changes["roles"] = [before_roles, after_roles]
+    if before_teams != after_teams:
+        changes["teams"] = [before_teams, after_teams]
+    if changes:
+        # Collections are not columns: record role and team changes explicitly.
+        audit.record("update", "user_account", user.id, changes=changes)
+        user.version += 0  # roles alone do not bump the row; force the optimistic lock check
+        db.session.flush()
+    db.session.flush()
+
+
+# --- Sign-in throttling -------------------------------------------------------------------
+
+
+def _recent_failures(*, email: str | None = None, ip: str | None = None) -> int:
+    window = timedelta(minutes=current_app.config["SIGN_IN_WINDOW_MINUTES"])
+    block = timedelta(minutes=current_app.config["SIGN_IN_BLOCK_MINUTES"])
+    # Look back over the block period too, so a block lasts its full length.
+    since = utcnow() - max(window, block)
+    conditions = []
+    if email:
+        conditions.append(AuditEvent.user_email == email)
+    if ip:
+        conditions.append(AuditEvent.ip == ip)
+    q = (
+        select(AuditEvent.occurred_at)
+        .where(
+            AuditEvent.action == "sign_in_failed",
+            AuditEvent.occurred_at >= since,
+            or_(*conditions),
+        )
+        .order_by(AuditEvent.occurred_at)
+    )
+    times = db.session.scalars(q).all()
+    limit = current_app.config["SIGN_IN_MAX_FAILURES"]
+    # Blocked if some window of `window` length holds `limit` failures and the block has not run out.
+    now = utcnow()
+    for i in range(len(times) - limit + 1):
+        if times[i + limit - 1] - times[i] <= window and now - times[i + limit - 1] < block:
+            return limit
+    return 0
+
+
+def sign_in_blocked(email: str, ip: str) -> bool:
+    limit = current_app.config["SIGN_IN_MAX_FAILURES"]
+    return bool(_recent_failures(email=email) >= limit or (ip and _recent_failures(ip=ip) >= limit))
+
+
+def authenticate(email: str, password: str, ip: str) -> tuple[User | None, str | None]:
+    """Return (user, None) on success or (None, message) on failure. Both are audited."""
+    email_key = email.strip().lower()
+    if sign_in_blocked(email_key, ip):
+        audit.record(
+            "sign_in_blocked",
+            "user_account",
+            "",
+            email=email_key,
+            detail="Too many failed attempts",
+        )
+        return None, (
+            "There have been too many unsuccessful attempts to sign in. "
+            "Wait 15 minutes and try again, or ask an administrator to help."
+        )
+    user = find_by_email(email_key)
+    ok = check_password(user, password)
+    if not ok or user is None or not user.enabled:
+        reason = "unknown email" if user is None else ("disabled" if ok else "wrong password")
+        audit.record(
+            "sign_in_failed",
+            "user_account",
+            user.id if user else "",
+            email=email_key,
+            detail=reason,
+        )
+        return None, "Enter a correct email address and password"
+    if _hasher().check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_signed_in_at = utcnow()
+    return user, None
+
+
+def all_teams() -> list[Team]:
+    return list(db.session.scalars(select(Team).order_by(Team.name)))
+
+
+def _team_name(name: str, team: Team | None = None) -> str:
+    name = name.strip()
+    if not name:
+        raise UserError("Enter a team name", "name")
+    if len(name) > 120:
+        raise UserError("Team name must be 120 characters or fewer", "name")
+    clash = db.session.scalar(select(Team).where(func.lower(Team.name) == name.lower()))
+    if clash is not None and clash is not team:
+        raise UserError(f"A team called {name} already exists", "name")
+    return name
+
+
+def create_team(name: str, description: str = "") -> Team:
+    team = Team(name=_team_name(name), description=description.strip())
+    db.session.add(team)
+    db.session.flush()
+    return team
+
+
+def update_team(team: Team, name: str, description: str = "") -> None:
+    team.name = _team_name(name, team)
+    team.description = description.strip()
+    db.session.flush()

@@ -1,0 +1,275 @@
+"""Sign-in, sessions held on the server, timeouts, lock-out."""
+
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from core.extensions import db
+from core.models import AuditEvent, WebSession, utcnow
+from core.roles import Role
+from tests.conftest import PASSWORD, csrf_token_from, sign_in
+
+
+def _cookie(client):
+    return client.get_cookie("shortbreaks_session").value
+
+
+def test_sign_in_with_correct_details_reaches_home_and_is_audited(app, client, make_user):
+    user = make_user(Role.PRACTITIONER)
+    response = sign_in(client, user.email)
+    assert response.status_code == 302
+    home = client.get("/?menu=1")
+    assert home.status_code == 200
+    assert user.name in home.get_data(as_text=True)
+    with app.app_context():
+        events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "sign_in", AuditEvent.user_id == user.id)
+        ).all()
+        assert len(events) == 1
+
+
+def test_wrong_password_shows_error_and_is_audited(app, client, make_user):
+    user = make_user(Role.PRACTITIONER)
+    response = sign_in(client, user.email, "wrong-password-123")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "There is a problem" in html
+    assert "Enter a correct email address and password" in html
+    assert client.get("/").status_code == 302
+    with app.app_context():
+        failed = db.session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.action == "sign_in_failed", AuditEvent.user_email == user.email
+            )
+        ).all()
+        assert len(failed) == 1
+
+
+def test_empty_sign_in_form_gets_field_errors(client):
+    page = client.get("/sign-in")
+    token = csrf_token_from(page.get_data(as_text=True))
+    response = client.post("/sign-in", data={"csrf_token": token})
+    html = response.get_data(as_text=True)
+    assert "Enter your email address" in html
+    assert "Enter your password" in html
+    assert "<title>Error: Sign in" in html
+
+
+def test_new_session_id_at_sign_in(client, make_user):
+    user = make_user(Role.PRACTITIONER)
+    client.get("/sign-in")
+    before = _cookie(client)
+    sign_in(client, user.email)
+    assert _cookie(client) != before
+
+
+def test_replayed_cookie_after_sign_out_is_refused(app, make_user, browser_as):
+    browser = browser_as(Role.PRACTITIONER)
+    stolen = _cookie(browser.client)
+    response = browser.post("/sign-out")
+    assert response.status_code == 302
+    thief = app.test_client()
+    thief.set_cookie("shortbreaks_session", stolen)
+    response = thief.get("/")
+    assert response.status_code == 302
+    assert "/sign-in" in response.headers["Location"]
+
+
+def test_disabling_a_user_ends_their_sessions(app, browser_as):
+    victim = browser_as(Role.PRACTITIONER)
+    admin = browser_as(Role.ADMINISTRATOR)
+    assert victim.get("/?menu=1").status_code == 200
+    response = admin.post(f"/admin/users/{victim.user.id}/disable")
+    assert response.status_code == 302
+    assert victim.get("/").status_code == 302
+    assert sign_in(app.test_client(), victim.user.email).status_code == 200  # refused
+
+
+def test_changing_password_ends_sessions_elsewhere(app, make_user):
+    user = make_user(Role.PRACTITIONER)
+    laptop, phone = app.test_client(), app.test_client()
+    sign_in(laptop, user.email)
+    sign_in(phone, user.email)
+    page = laptop.get("/account/password").get_data(as_text=True)
+    response = laptop.post(
+        "/account/password",
+        data={
+            "csrf_token": csrf_token_from(page),
+            "current_password": PASSWORD,
+            "new_password": "a-brand-new-long-passphrase",
+        },
+    )
+    assert response.status_code == 302
+    assert phone.get("/").status_code == 302
+    assert laptop.get("/").status_code == 302
+    assert sign_in(app.test_client(), user.email, "a-brand-new-long-passphrase").status_code == 302
+
+
+def test_idle_timeout_ends_the_session(app, browser_as):
+    browser = browser_as(Role.PRACTITIONER)
+    with app.app_context():
+        db.session.execute(
+            update(WebSession).values(
+                last_seen_at=utcnow() - timedelta(minutes=app.config["SESSION_IDLE_MINUTES"] + 1)
+            )
+        )
+        db.session.commit()
+    response = browser.get("/")
+    assert response.status_code == 302
+    page = browser.client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "signed out because you had not done anything" in page
+
+
+def test_absolute_timeout_ends_an_active_session(app, browser_as):
+    browser = browser_as(Role.PRACTITIONER)
+    with app.app_context():
+        db.session.execute(
+            update(WebSession).values(
+                created_at=utcnow()
+                - timedelta(hours=app.config["SESSION_ABSOLUTE_HOURS"], minutes=1)
+            )
+        )
+        db.session.commit()
+    assert browser.get("/").status_code == 302
+
+
+def test_ten_failures_in_five_minutes_block_the_account(app, make_user):
+    user = make_user(Role.PRACTITIONER)
+    for i in range(10):
+        sign_in(app.test_client(), user.email, f"wrong-password-{i}")
+    # Even the right password is refused now, from a fresh client.
+    response = sign_in(app.test_client(), user.email)
+    assert response.status_code == 200
+    assert "too many unsuccessful attempts" in response.get_data(as_text=True)
+    with app.app_context():
+        assert (
+            db.session.scalar(select(AuditEvent).where(AuditEvent.action == "sign_in_blocked"))
+            is not None
+        )
+
+
+def test_block_ends_after_the_block_period(app, make_user):
+    user = make_user(Role.PRACTITIONER)
+    for i in range(10):
+        sign_in(app.test_client(), user.email, f"wrong-password-{i}")
+    assert sign_in(app.test_client(), user.email).status_code == 200
+    # Move the failures back in time past the block (audit rows are append-only, so the test
+    # moves the clock instead).
+    import core.users as users_module
+
+    later = utcnow() + timedelta(minutes=app.config["SIGN_IN_BLOCK_MINUTES"] + 1)
+    original = users_module.utcnow
+    users_module.utcnow = lambda: later
+    try:
+        assert sign_in(app.test_client(), user.email).status_code == 302
+    finally:
+        users_module.utcnow = original
+
+
+def test_open_redirect_is_refused(client, make_user):
+    user = make_user(Role.PRACTITIONER)
+    page = client.get("/sign-in?next=https://evil.example/").get_data(as_text=True)
+    response = client.post(
+        "/sign-in",
+        data={
+            "csrf_token": csrf_token_from(page),
+            "email": user.email,
+            "password": PASSWORD,
+            "next": "//evil.example/",
+        },
+    )
+    assert response.headers["Location"] == "/"
+
+
+def test_form_without_csrf_token_is_rejected(app, browser_as):
+    browser = browser_as(Role.ADMINISTRATOR)
+    response = browser.post("/admin/teams/new", {"name": "Sneaky team"}, csrf=False)
+    assert response.status_code == 400
+    assert "Your form could not be sent" in response.get_data(as_text=True)
+    response = browser.post("/admin/teams/new", {"name": "Sneaky team", "csrf_token": "forged"})
+    assert response.status_code == 400
+
+
+def test_home_sends_a_role_to_its_landing_page_when_one_is_claimed(app, browser_as):
+    from core import navigation
+
+    admin = browser_as(Role.ADMINISTRATOR)
+    assert admin.get("/").status_code == 200  # administrators have no landing page: the menu
+    item = navigation.NavItem(
+        "Users", "admin.user_list", (Role.ADMINISTRATOR,), 1, (Role.ADMINISTRATOR,)
+    )
+    navigation._ITEMS.insert(0, item)
+    try:
+        response = admin.get("/")
+        assert response.status_code == 302
+        assert response.headers["Location"].endswith("/admin/users")
+        assert admin.get("/?menu=1").status_code == 200
+    finally:
+        navigation._ITEMS.remove(item)
+
+
+def test_ten_failures_from_one_client_block_that_client(app, make_user):
+    user = make_user(Role.PRACTITIONER)
+    for i in range(10):
+        sign_in(app.test_client(), f"nobody{i}@example.gov.uk", "wrong-password-123")
+    response = sign_in(app.test_client(), user.email)
+    assert response.status_code == 200
+    assert "too many unsuccessful attempts" in response.get_data(as_text=True)
+    # Another client is not blocked.
+    other = app.test_client()
+    page = other.get("/sign-in", environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    token = csrf_token_from(page.get_data(as_text=True))
+    response = other.post(
+        "/sign-in",
+        data={"email": user.email, "password": PASSWORD, "csrf_token": token},
+        environ_base={"REMOTE_ADDR": "10.1.2.3"},
+    )
+    assert response.status_code == 302
+
+
+def test_passwords_are_stored_as_argon2id_hashes_with_full_cost_outside_tests(app, monkeypatch):
+    from core.users import check_password, hash_password
+
+    with app.app_context():
+        monkeypatch.setitem(app.config, "TESTING", False)
+        stored = hash_password("a-long-enough-password")
+        assert stored.startswith("$argon2id$")
+        assert "m=65536" in stored  # the library's recommended memory cost, not the test one
+        assert "a-long-enough-password" not in stored
+
+        class Someone:
+            password_hash = stored
+
+        assert check_password(Someone, "a-long-enough-password")
+        assert not check_password(Someone, "a-long-enough-passwore")
+
+
+def test_practitioners_and_team_managers_land_on_their_caseload(browser_as):
+    for role in (Role.PRACTITIONER, Role.TEAM_MANAGER):
+        response = browser_as(role).get("/")
+        assert response.status_code == 302
+        assert response.headers["Location"].endswith("/casework/")
+    assert browser_as(Role.COMMISSIONER).get("/").status_code == 200
+
+
+def test_stay_signed_in_restarts_the_idle_clock(app, browser_as):
+    browser = browser_as(Role.COMMISSIONER)
+    almost = utcnow() - timedelta(minutes=app.config["SESSION_IDLE_MINUTES"] - 1)
+    with app.app_context():
+        db.session.execute(update(WebSession).values(last_seen_at=almost))
+        db.session.commit()
+    page = browser.get("/").get_data(as_text=True)
+    assert "You will be signed out soon" in page  # the warning is on every signed-in page
+    response = browser.client.post("/session/extend", headers={"X-CSRFToken": browser.token()})
+    assert response.status_code == 200
+    assert response.json["idle_seconds"] == app.config["SESSION_IDLE_MINUTES"] * 60
+    with app.app_context():
+        seen = db.session.scalar(select(WebSession.last_seen_at))
+    assert seen > almost + timedelta(seconds=30)
+
+
+def test_stay_signed_in_needs_csrf_and_a_session(app, browser_as):
+    browser = browser_as(Role.COMMISSIONER)
+    assert browser.client.post("/session/extend").status_code == 400
+    stranger = app.test_client()
+    assert stranger.post("/session/extend").status_code in (302, 400)

@@ -1,0 +1,123 @@
+"""The command-line interface: clear messages, non-zero exits on bad input."""
+
+from sqlalchemy import select
+
+from core.extensions import db
+from core.models import AuditEvent, User
+
+
+def run(app, *args):
+    return app.test_cli_runner().invoke(args=list(args))
+
+
+def test_users_create_list_set_password_disable(app):
+    r = run(
+        app,
+        "users",
+        "create",
+        "cli.person@example.gov.uk",
+        "--name",
+        "Cli Person",
+        "--role",
+        "practitioner",
+        "--role",
+        "team-manager",
+        "--password",
+        "a-long-enough-password",
+    )
+    assert r.exit_code == 0, r.output
+    listing = run(app, "users", "list").output
+    line = next(x for x in listing.splitlines() if x.startswith("cli.person@example.gov.uk"))
+    assert line.split("\t") == [
+        "cli.person@example.gov.uk",
+        "Cli Person",
+        "practitioner,team_manager",
+        "enabled",
+    ]
+    assert (
+        run(
+            app,
+            "users",
+            "set-password",
+            "cli.person@example.gov.uk",
+            "--password",
+            "another-long-password",
+        ).exit_code
+        == 0
+    )
+    assert run(app, "users", "disable", "cli.person@example.gov.uk").exit_code == 0
+    assert "\tdisabled" in run(app, "users", "list").output
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "cli.person@example.gov.uk"))
+        assert not user.enabled
+        events = db.session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.record_type == "user_account", AuditEvent.record_id == str(user.id)
+            )
+        ).all()
+        assert {e.action for e in events} >= {"create", "update"}
+        assert all(e.user_email == "system" for e in events)
+
+
+def test_users_create_refuses_bad_input(app, make_user):
+    existing = make_user()
+    cases = [
+        (["--role", "wizard", "--password", "a-long-enough-password"], "Unknown role"),
+        (["--role", "practitioner", "--password", "short"], "12 characters or more"),
+    ]
+    for extra, message in cases:
+        r = run(app, "users", "create", "new.person@example.gov.uk", "--name", "New", *extra)
+        assert r.exit_code != 0
+        assert message in r.output
+    r = run(
+        app,
+        "users",
+        "create",
+        existing.email,
+        "--name",
+        "Dup",
+        "--role",
+        "practitioner",
+        "--password",
+        "a-long-enough-password",
+    )
+    assert r.exit_code != 0
+    assert "already exists" in r.output
+    r = run(
+        app,
+        "users",
+        "create",
+        "not-an-email",
+        "--name",
+        "Bad",
+        "--role",
+        "practitioner",
+        "--password",
+        "a-long-enough-password",
+    )
+    assert r.exit_code != 0
+    assert "correct format" in r.output
+
+
+def test_unknown_email_is_an_error(app):
+    r = run(app, "users", "disable", "nobody@example.gov.uk")
+    assert r.exit_code != 0
+    assert "No user with the email address" in r.output
+
+
+def test_demo_data_is_idempotent_and_has_one_user_per_role(app):
+    from core.roles import Role
+
+    first = run(app, "demo-data", "--seed", "7")
+    assert first.exit_code == 0, first.output
+    with app.app_context():
+        count = db.session.scalar(select(db.func.count()).select_from(User))
+        users = db.session.scalars(select(User)).all()
+        roles = set().union(*(u.roles for u in users))
+        assert roles == set(Role)
+    again = run(app, "demo-data", "--seed", "7")
+    assert again.exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(User)) == count
+    details = run(app, "sign-in-details").output
+    assert "admin@example.gov.uk" in details and "demo-password-2026" in details
