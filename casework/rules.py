@@ -1,0 +1,126 @@
+"""Casework rules that need no database writes: validation of what people type, working days,
+and who may see a child. Forms and services both use them, so each rule lives in one place.
+
+Who may see a child (``child_visible_to`` / ``visible_condition``):
+- a practitioner: cases allocated to them, or to one of their teams;
+- a team manager: cases allocated to one of their teams (or to them personally);
+- administrators, finance officers and commissioners: no access to children's case records
+  (they see figures through reports, and finance sees direct payments through budgets).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import holidays
+import nhs_number
+from sqlalchemy import false, or_
+
+from core.reference import MAX_AGE, age_on
+from core.roles import Role
+
+from .models import Child
+
+ASSESSMENT_WORKING_DAYS = 45
+STALE_MESSAGE = (
+    "Someone else changed this child's record while you were editing it. Your changes have "
+    "not been saved: check the current details and make your changes again."
+)
+CLOSED_MESSAGE = "This case is closed. Reopen it before changing the record."
+
+
+class CaseworkError(ValueError):
+    """A request that breaks a casework rule, with a message for the person (and the form
+    field it belongs to, if any)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+# --- Validation rules shared by forms and services ------------------------------------------
+
+# The UK postcode format (GOV.UK/ONS pattern, plus GIR 0AA).
+_POSTCODE = re.compile(
+    r"^(GIR ?0AA|[A-PR-UWYZ]([0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPSTUW]|[A-HK-Y][0-9][ABEHMNPRVWXY])"
+    r" ?[0-9][ABD-HJLNP-UW-Z]{2})$"
+)
+
+
+def normalise_postcode(value: str) -> str:
+    """'sw1a1aa' -> 'SW1A 1AA'; raises CaseworkError if it is not a UK postcode."""
+    compact = re.sub(r"\s+", "", (value or "").upper())
+    if not compact:
+        return ""
+    if not _POSTCODE.match(compact) or len(compact) < 5:
+        raise CaseworkError("Enter a real postcode, like NN1 1AA", "postcode")
+    return f"{compact[:-3]} {compact[-3:]}"
+
+
+def normalise_nhs_number(value: str | None) -> str | None:
+    """'943 476 5919' -> '9434765919'; raises CaseworkError if the checksum is wrong."""
+    digits = re.sub(r"[\s-]", "", value or "")
+    if not digits:
+        return None
+    if not digits.isdigit() or len(digits) != 10:
+        raise CaseworkError("NHS number must be 10 digits, like 485 777 3456", "nhs_number")
+    if not nhs_number.is_valid(digits):
+        raise CaseworkError(
+            "Enter a valid NHS number: check it has been typed correctly", "nhs_number"
+        )
+    return digits
+
+
+def check_date_of_birth(dob: dt.date, on: dt.date | None = None) -> None:
+    on = on or dt.date.today()
+    if dob > dt.date.today():
+        raise CaseworkError("Date of birth must be today or in the past", "date_of_birth")
+    if age_on(dob, on) > MAX_AGE:
+        raise CaseworkError(
+            f"This service is for children and young people aged {MAX_AGE} or under: "
+            f"check the date of birth",
+            "date_of_birth",
+        )
+
+
+def add_working_days(start: dt.date, days: int) -> dt.date:
+    """The date `days` working days after `start` (weekends and English bank holidays off)."""
+    bank = holidays.country_holidays("GB", subdiv="ENG", years=range(start.year, start.year + 2))
+    day = start
+    left = days
+    while left > 0:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5 and day not in bank:
+            left -= 1
+    return day
+
+
+# --- Who may see a child --------------------------------------------------------------------
+
+
+def can_use_casework(user) -> bool:
+    return user.has_role(Role.PRACTITIONER, Role.TEAM_MANAGER)
+
+
+def visible_condition(user):
+    """A SQL condition on Child selecting the children this user may see."""
+    team_ids = sorted(user.team_ids)
+    conds = []
+    if user.has_role(Role.PRACTITIONER, Role.TEAM_MANAGER):
+        conds.append(Child.allocated_worker_id == user.id)
+        if team_ids:
+            conds.append(Child.allocated_team_id.in_(team_ids))
+    return or_(*conds) if conds else false()
+
+
+def child_visible_to(user, child: Child) -> bool:
+    if not can_use_casework(user):
+        return False
+    if child.allocated_worker_id == user.id:
+        return True
+    return child.allocated_team_id is not None and child.allocated_team_id in user.team_ids
+
+
+def case_number_for(child_id: int) -> str:
+    return f"C{child_id:06d}"

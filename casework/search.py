@@ -1,0 +1,208 @@
+"""Finding children: free-text and filtered search, and caseloads. Kept simple so PostgreSQL
+answers from indexes (see benchmarks/casework_search.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import and_, exists, func, or_, select
+
+from core.extensions import db
+
+from .models import DECISION_TIERS, STATUS_CLOSED, STATUS_OPEN, Child, ChildDisability
+from .rules import case_number_for, visible_condition
+
+
+@dataclass
+class SearchCriteria:
+    q: str = ""
+    age_band: str = ""
+    locality: str = ""
+    disability: str = ""
+    tier: str = ""
+    worker_id: int | None = None
+    unallocated: bool = False  # held by a team, no named worker
+    status: str = ""
+    sort: str = "name"
+    direction: str = "asc"
+
+
+SORTS = {
+    "name": (func.lower(Child.last_name), func.lower(Child.first_name)),
+    "dob": (Child.date_of_birth,),
+    "case": (Child.case_number,),
+    "locality": (Child.locality,),
+    "tier": (Child.current_tier,),
+    "due": (Child.next_due_on,),
+}
+
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{1,2})[/\-. ](\d{1,2})[/\-. ](\d{4})$"),
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
+)
+_MONTHS = {
+    m.lower(): i
+    for i, m in enumerate(
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ],
+        start=1,
+    )
+}
+
+
+def parse_search_date(text: str) -> dt.date | None:
+    text = text.strip()
+    m = _DATE_PATTERNS[0].match(text)
+    try:
+        if m:
+            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        m = _DATE_PATTERNS[1].match(text)
+        if m:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        parts = text.split()
+        if len(parts) == 3 and parts[0].isdigit() and parts[2].isdigit():
+            month = _MONTHS.get(parts[1].lower()) or next(
+                (
+                    v
+                    for k, v in _MONTHS.items()
+                    if len(parts[1]) >= 3 and k.startswith(parts[1].lower())
+                ),
+                None,
+            )
+            if month:
+                return dt.date(int(parts[2]), month, int(parts[0]))
+    except ValueError:
+        return None
+    return None
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _text_condition(q: str):
+    """Free text: a case number, an NHS number, a date of birth, or a name (prefixes)."""
+    q = " ".join(q.split())[:100]
+    compact = re.sub(r"[\s-]", "", q)
+    if re.fullmatch(r"[Cc]\d{1,6}", compact):
+        return Child.case_number == case_number_for(int(compact[1:]))
+    if compact.isdigit() and len(compact) == 10:
+        return Child.nhs_number == compact
+    date = parse_search_date(q)
+    if date is not None:
+        return Child.date_of_birth == date
+    words = [w.lower() for w in re.split(r"[\s,]+", q) if w]
+    if not words:
+        return None
+
+    def prefix(col, word):
+        return func.lower(col).like(_escape_like(word) + "%", escape="\\")
+
+    if len(words) == 1:
+        return or_(prefix(Child.last_name, words[0]), prefix(Child.first_name, words[0]))
+    first, last = words[0], words[-1]
+    return or_(
+        and_(prefix(Child.first_name, first), prefix(Child.last_name, last)),
+        and_(prefix(Child.last_name, first), prefix(Child.first_name, last)),
+    )
+
+
+def dob_range_for_band(band: str, today: dt.date | None = None):
+    """(earliest, latest) date of birth for an age band today."""
+    from core.reference import AGE_BANDS
+
+    today = today or dt.date.today()
+    for code, _label, low, high in AGE_BANDS:
+        if code == band:
+            latest = _years_before(today, low)
+            earliest = _years_before(today, high + 1) + dt.timedelta(days=1)
+            return earliest, latest
+    return None
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def search_statement(user, c: SearchCriteria):
+    """The children this user may see that match the criteria, sorted."""
+    stmt = select(Child).where(visible_condition(user))
+    if c.q.strip():
+        cond = _text_condition(c.q)
+        if cond is not None:
+            stmt = stmt.where(cond)
+    if c.age_band:
+        rng = dob_range_for_band(c.age_band)
+        if rng:
+            stmt = stmt.where(Child.date_of_birth.between(*rng))
+    if c.locality:
+        stmt = stmt.where(Child.locality == c.locality)
+    if c.disability:
+        stmt = stmt.where(
+            exists().where(
+                ChildDisability.child_id == Child.id, ChildDisability.category == c.disability
+            )
+        )
+    if c.tier == "none":
+        stmt = stmt.where(Child.current_tier.is_(None))
+    elif c.tier in DECISION_TIERS:
+        stmt = stmt.where(Child.current_tier == c.tier)
+    if c.unallocated:
+        stmt = stmt.where(Child.allocated_worker_id.is_(None))
+    elif c.worker_id:
+        stmt = stmt.where(Child.allocated_worker_id == c.worker_id)
+    if c.status in (STATUS_OPEN, STATUS_CLOSED):
+        stmt = stmt.where(Child.status == c.status)
+    cols = SORTS.get(c.sort, SORTS["name"])
+    if c.direction == "desc":
+        order = [col.desc() for col in cols]
+    else:
+        order = [col.asc() for col in cols]
+    if c.sort == "due":
+        order = [Child.next_due_on.is_(None), *order]
+    return stmt.order_by(*order, Child.id)
+
+
+def caseload_statement(user, scope: str = "mine"):
+    """Open cases: allocated to this user ('mine'), or to their teams ('team')."""
+    stmt = select(Child).where(Child.status == STATUS_OPEN)
+    if scope == "team" and user.team_ids:
+        stmt = stmt.where(Child.allocated_team_id.in_(sorted(user.team_ids)))
+    else:
+        stmt = stmt.where(Child.allocated_worker_id == user.id)
+    return stmt.order_by(
+        Child.next_due_on.is_(None),
+        Child.next_due_on,
+        func.lower(Child.last_name),
+        Child.id,
+    )
+
+
+def caseload_counts(user, scope: str) -> dict:
+    stmt = caseload_statement(user, scope).order_by(None).subquery()
+    today = dt.date.today()
+    total = db.session.scalar(select(func.count()).select_from(stmt))
+    overdue = db.session.scalar(
+        select(func.count()).select_from(stmt).where(stmt.c.next_due_on < today)
+    )
+    unallocated = db.session.scalar(
+        select(func.count()).select_from(stmt).where(stmt.c.allocated_worker_id.is_(None))
+    )
+    return {"total": total or 0, "overdue": overdue or 0, "unallocated": unallocated or 0}
