@@ -1,0 +1,342 @@
+"""Routes of the providers package: parse, check access, call a service, render."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+
+from core import audit
+from core.access import roles_required
+from core.forms import ConfirmForm, choices
+from core.pagination import paginate, pagination_params
+from core.reference import SHORT_BREAK_TYPES, localities, locality_labels
+from core.roles import Role
+
+from . import csv_io, services
+from .forms import DirectorySearchForm, ImportForm, ProviderForm, ServiceForm
+from .models import (
+    CAPACITY_UNITS,
+    PROVIDER_STATUSES,
+    RATE_UNITS,
+    REGISTRATION_BODIES,
+    REGISTRATION_RATINGS,
+    RUNS,
+    SE7_QUESTIONS,
+    SERVICE_TIERS,
+)
+
+blueprint = Blueprint("providers", __name__, url_prefix="/providers", template_folder="templates")
+
+READ = (
+    Role.PRACTITIONER,
+    Role.TEAM_MANAGER,
+    Role.FINANCE_OFFICER,
+    Role.COMMISSIONER,
+    Role.ADMINISTRATOR,
+)
+EDIT = (Role.COMMISSIONER, Role.ADMINISTRATOR)
+
+LABELS = {
+    "short_break_types": SHORT_BREAK_TYPES,
+    "tiers": SERVICE_TIERS,
+    "needs": services.NEEDS,
+    "runs": RUNS,
+    "capacity_units": CAPACITY_UNITS,
+    "rate_units": RATE_UNITS,
+    "statuses": PROVIDER_STATUSES,
+    "registration_bodies": REGISTRATION_BODIES,
+    "registration_ratings": REGISTRATION_RATINGS,
+}
+
+
+def _render(template, **context):
+    from flask_login import current_user
+
+    return render_template(
+        template,
+        labels=LABELS,
+        locality_names=locality_labels(),
+        can_edit=current_user.has_role(*EDIT),
+        label_list=_label_list,
+        questions=SE7_QUESTIONS,
+        **context,
+    )
+
+
+def _label_list(codes, mapping) -> str:
+    return ", ".join(mapping.get(c, c) for c in codes)
+
+
+def _locality_choices():
+    return choices((r.code, r.label) for r in localities())
+
+
+def _provider_or_404(provider_id: int):
+    provider = services.get_provider(provider_id)
+    if provider is None:
+        abort(404)
+    return provider
+
+
+def _service_or_404(service_id: int):
+    service = services.get_service(service_id)
+    if service is None:
+        abort(404)
+    return service
+
+
+def _version(form) -> int:
+    raw = form.version.data or ""
+    return int(raw) if raw.isdigit() else -1
+
+
+def _field_error(form, exc: services.ProviderError) -> None:
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is None and exc.field == "rate_pence":
+        field = form.rate
+    if field is not None:
+        field.errors = list(field.errors) + [str(exc)]
+    else:
+        form.form_errors.append(str(exc))
+
+
+# --- The directory ------------------------------------------------------------------------
+
+
+@blueprint.get("/")
+@roles_required(*READ)
+def index():
+    form = DirectorySearchForm(request.args)
+    form.locality.choices = choices(
+        [("", "Any locality"), *((r.code, r.label) for r in localities())]
+    )
+    searched = any(v for k, v in request.args.items() if k != "page")
+    valid = form.validate() if searched else True
+    filters = {}
+    if valid and searched:
+        filters = {
+            "text": (form.q.data or "").strip(),
+            "age": int(form.age.data) if (form.age.data or "").strip() else None,
+            "locality": form.locality.data or "",
+            "need": form.need.data or "",
+            "short_break_type": form.short_break_type.data or "",
+            "tier": form.tier.data or "",
+            "direct_payments": bool(form.direct_payments.data),
+        }
+    pager = None
+    if valid:
+        pager = paginate(services.search_services_stmt(**filters))
+    return _render(
+        "providers/directory.html",
+        form=form,
+        pager=pager,
+        searched=searched,
+        pagination=pagination_params(pager, "providers.index") if pager else None,
+    )
+
+
+@blueprint.get("/services/<int:service_id>")
+@roles_required(*READ)
+def service_detail(service_id):
+    service = _service_or_404(service_id)
+    return _render(
+        "providers/service.html",
+        service=service,
+        children=services.usage_by_service().get(service.id, 0),
+    )
+
+
+# --- Providers ----------------------------------------------------------------------------
+
+
+@blueprint.get("/framework")
+@roles_required(*READ)
+def provider_list():
+    q = (request.args.get("q") or "").strip()[:100]
+    status = request.args.get("status", "")
+    if status not in PROVIDER_STATUSES:
+        status = ""
+    flagged = request.args.get("flagged") == "1"
+    pager = paginate(services.providers_stmt(q, status, flagged))
+    return _render(
+        "providers/providers.html",
+        pager=pager,
+        q=q,
+        status=status,
+        flagged=flagged,
+        flags={p.id: services.expiry_flags(p) for p in pager.items},
+        pagination=pagination_params(pager, "providers.provider_list"),
+    )
+
+
+@blueprint.route("/framework/new", methods=["GET", "POST"])
+@roles_required(*EDIT)
+def provider_new():
+    form = ProviderForm()
+    form.localities.choices = _locality_choices()
+    if form.validate_on_submit():
+        try:
+            provider = services.create_provider(form.data_for_service())
+        except services.ProviderError as exc:
+            _field_error(form, exc)
+        else:
+            flash(f"{provider.name} added to the framework.", "success")
+            return redirect(url_for("providers.provider_detail", provider_id=provider.id))
+    return _render("providers/provider_form.html", form=form, provider=None)
+
+
+@blueprint.get("/framework/<int:provider_id>")
+@roles_required(*READ)
+def provider_detail(provider_id):
+    provider = _provider_or_404(provider_id)
+    return _render(
+        "providers/provider.html",
+        provider=provider,
+        flags=services.expiry_flags(provider),
+        usage=services.usage_by_service(),
+    )
+
+
+@blueprint.route("/framework/<int:provider_id>/edit", methods=["GET", "POST"])
+@roles_required(*EDIT)
+def provider_edit(provider_id):
+    provider = _provider_or_404(provider_id)
+    form = ProviderForm()
+    form.localities.choices = _locality_choices()
+    if request.method == "GET":
+        form.fill_from(provider)
+    if form.validate_on_submit():
+        try:
+            services.update_provider(provider, form.data_for_service(), _version(form))
+        except services.ProviderError as exc:
+            _field_error(form, exc)
+        else:
+            flash("Provider details saved.", "success")
+            return redirect(url_for("providers.provider_detail", provider_id=provider.id))
+    return _render("providers/provider_form.html", form=form, provider=provider)
+
+
+# --- Services -----------------------------------------------------------------------------
+
+
+@blueprint.route("/framework/<int:provider_id>/services/new", methods=["GET", "POST"])
+@roles_required(*EDIT)
+def service_new(provider_id):
+    provider = _provider_or_404(provider_id)
+    form = ServiceForm()
+    form.localities.choices = _locality_choices()
+    if request.method == "GET":
+        form.localities.data = list(provider.localities)
+    if form.validate_on_submit():
+        try:
+            service = services.create_service(provider, form.data_for_service())
+        except services.ProviderError as exc:
+            _field_error(form, exc)
+        else:
+            flash(f"{service.name} added.", "success")
+            return redirect(url_for("providers.service_detail", service_id=service.id))
+    return _render("providers/service_form.html", form=form, provider=provider, service=None)
+
+
+@blueprint.route("/services/<int:service_id>/edit", methods=["GET", "POST"])
+@roles_required(*EDIT)
+def service_edit(service_id):
+    service = _service_or_404(service_id)
+    form = ServiceForm()
+    form.localities.choices = _locality_choices()
+    if request.method == "GET":
+        form.fill_from(service)
+    if form.validate_on_submit():
+        try:
+            services.update_service(service, form.data_for_service(), _version(form))
+        except services.ProviderError as exc:
+            _field_error(form, exc)
+        else:
+            flash("Service details saved.", "success")
+            return redirect(url_for("providers.service_detail", service_id=service.id))
+    return _render(
+        "providers/service_form.html", form=form, provider=service.provider, service=service
+    )
+
+
+@blueprint.route("/services/<int:service_id>/remove", methods=["GET", "POST"])
+@roles_required(*EDIT)
+def service_remove(service_id):
+    service = _service_or_404(service_id)
+    provider = service.provider
+    form = ConfirmForm()
+    error = None
+    if form.validate_on_submit():
+        name = service.name
+        try:
+            services.remove_service(service)
+        except services.ProviderError as exc:
+            error = str(exc)
+        else:
+            flash(f"{name} removed from the framework.", "success")
+            return redirect(url_for("providers.provider_detail", provider_id=provider.id))
+    return _render("providers/service_remove.html", form=form, service=service, error=error)
+
+
+# --- Usage and gaps -----------------------------------------------------------------------
+
+
+@blueprint.get("/usage")
+@roles_required(*EDIT)
+def usage():
+    gaps = services.gaps()
+    by_locality: dict[str, dict] = {}
+    for gap in gaps:
+        entry = by_locality.setdefault(
+            gap["locality"], {"label": gap["locality_label"], "types": [], "needs": []}
+        )
+        entry["types" if gap["kind"] == "short_break_type" else "needs"].append(gap["label"])
+    return _render(
+        "providers/usage.html",
+        usage_rows=services.usage_report(),
+        gaps=by_locality,
+        all_localities=localities(),
+        usage_wired=services.registration_source() is not None,
+        by_locality=services.usage_by_locality(),
+    )
+
+
+# --- CSV import and export ------------------------------------------------------------------
+
+
+@blueprint.route("/import", methods=["GET", "POST"])
+@roles_required(*EDIT)
+def csv_import():
+    form = ImportForm()
+    result = None
+    if form.validate_on_submit():
+        content = form.file.data.read(csv_io.MAX_BYTES + 1)
+        if len(content) > csv_io.MAX_BYTES:
+            form.file.errors = ["The selected file must be smaller than 5 MB"]
+            return _render("providers/import.html", form=form, result=None)
+        result = csv_io.import_csv(form.what.data, content)
+        if result.ok:
+            audit.record(
+                "import",
+                "provider" if form.what.data == "providers" else "provider_service",
+                detail=f"CSV import: {result.created} added, {result.updated} updated",
+            )
+            flash(
+                f"Import finished: {result.created} added and {result.updated} updated.",
+                "success",
+            )
+            return redirect(url_for("providers.provider_list"))
+    return _render("providers/import.html", form=form, result=result)
+
+
+@blueprint.get("/export/<what>.csv")
+@roles_required(*EDIT)
+def csv_export(what):
+    if what not in ("providers", "services"):
+        abort(404)
+    content = csv_io.export_providers() if what == "providers" else csv_io.export_services()
+    audit.record("export", "provider" if what == "providers" else "provider_service")
+    return Response(
+        content,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{what}.csv"'},
+    )
