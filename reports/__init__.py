@@ -1,0 +1,46 @@
+"""Report jobs: the Short Breaks Services Statement and expenditure reports."""
+
+from markupsafe import Markup, escape
+
+from core.navigation import register
+from core.roles import Role
+
+from .views import blueprint
+
+register(
+    "Reports",
+    "reports.index",
+    [Role.COMMISSIONER, Role.TEAM_MANAGER, Role.FINANCE_OFFICER],
+    order=50,
+)
+
+# How often Celery beat removes report files older than REPORT_RETENTION_DAYS.
+RETENTION_SCHEDULE_SECONDS = 3600.0
+
+
+def init_app(app) -> None:
+    """Called by core after the blueprint is registered: CLI, template filters, beat entry."""
+    from . import services, tasks  # noqa: F401 - registers the Celery tasks
+    from .cli import reports_cli
+
+    app.cli.add_command(reports_cli)
+    app.add_template_filter(lambda run: services.report_type(run.report_type).label, "report_label")
+    app.add_template_filter(services.params_text, "report_params")
+    app.add_template_filter(_narrative_html, "narrative_html")
+    celery = app.extensions.get("celery")
+    if celery is not None:
+        celery.conf.beat_schedule["reports-expire-old-files"] = {
+            "task": "reports.expire_old_files",
+            "schedule": RETENTION_SCHEDULE_SECONDS,
+        }
+
+
+def _narrative_html(text: str) -> Markup:
+    from .narrative import paragraphs
+
+    return Markup("").join(
+        Markup('<p class="govuk-body">{}</p>').format(escape(p)) for p in paragraphs(text or "")
+    )
+
+
+__all__ = ["blueprint", "init_app"]

@@ -1,0 +1,158 @@
+"""Report runs carried out by a real Celery worker process (embedded broker, or Redis in CI)."""
+
+import hashlib
+import time
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from core.extensions import db
+from core.models import User
+from core.roles import Role
+from reports import services
+from reports.models import ReportRun
+
+pytestmark = pytest.mark.worker
+
+
+def _user(app):
+    from core.users import create_user
+
+    with app.app_context():
+        user = db.session.scalar(
+            db.select(User).where(User.email == "reports-worker@example.gov.uk")
+        )
+        if user is None:
+            user = create_user(
+                "reports-worker@example.gov.uk",
+                "Worker Test",
+                [Role.COMMISSIONER],
+                "correct-horse-battery-staple",
+                [],
+            )
+            db.session.commit()
+        return user.id
+
+
+def _request(app, year):
+    """As the view does: the run, then its task once the transaction has committed."""
+    with app.test_request_context():
+        user = db.session.get(User, _user(app))
+        run, created = services.request_run("statement", {"year": year}, user)
+        db.session.commit()
+        if created:
+            app.extensions["celery"].tasks["reports.generate"].apply_async(args=[run.id])
+        return run.id, created
+
+
+def _state(app, run_id) -> ReportRun:
+    with app.app_context():
+        run = db.session.get(ReportRun, run_id)
+        db.session.expunge(run)
+        return run
+
+
+def _wait(app, run_id, statuses, timeout=120, poll=0.02):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        run = _state(app, run_id)
+        if run.status in statuses:
+            return run
+        time.sleep(poll)
+    pytest.fail(f"run {run_id} still {run.status} ({run.progress}) after {timeout}s")
+
+
+def _check_files(app, run):
+    base = Path(app.config["REPORTS_DIR"])
+    pdf = (base / run.file_path).read_bytes()
+    assert hashlib.sha256(pdf).hexdigest() == run.sha256
+    reader = PdfReader(base / run.file_path)
+    assert len(reader.pages) == run.pages and "/StructTreeRoot" in reader.trailer["/Root"]
+    assert not list(base.glob(".*.tmp"))
+
+
+def test_a_worker_makes_the_statement(celery_worker):
+    app = celery_worker.app
+    run_id, created = _request(app, 2024)
+    assert created
+    run = _wait(app, run_id, {"done", "failed"})
+    assert run.status == "done", run.error
+    assert run.attempts == 1 and run.data_date is not None
+    _check_files(app, run)
+
+
+def test_identical_requests_while_queued_or_running_make_one_job(celery_worker):
+    app = celery_worker.app
+    first, created = _request(app, 2023)
+    second, created_again = _request(app, 2023)
+    assert created and not created_again and first == second
+    run = _wait(app, first, {"done", "failed"})
+    assert run.status == "done" and run.attempts == 1
+    with app.app_context():
+        runs = db.session.scalars(
+            db.select(ReportRun).where(ReportRun.params["year"].as_integer() == 2023)
+        ).all()
+    assert len(runs) == 1
+
+
+def test_a_run_whose_worker_is_killed_mid_way_is_made_again(celery_worker):
+    app = celery_worker.app
+    for year in (2022, 2021, 2020):
+        run_id, _ = _request(app, year)
+        run = _wait(app, run_id, {"running", "done", "failed"}, poll=0.01)
+        if run.status != "running":
+            continue  # finished before it could be killed: try another year
+        celery_worker.kill_child()
+        run = _wait(app, run_id, {"done", "failed"})
+        assert run.status == "done", run.error
+        assert run.attempts >= 2, "the killed attempt was not retried"
+        _check_files(app, run)
+        return
+    pytest.fail("no run was ever caught running; the worker finished each one at once")
+
+
+def test_two_requests_at_the_same_moment_start_one_job(celery_worker):
+    """On PostgreSQL the second request waits for the first and gets its run. SQLite cannot
+    turn the second's read into a write once the first has written ("database is locked"):
+    that request fails (the person sees an error page and asks again) but still starts no
+    second job."""
+    import threading
+
+    from sqlalchemy.exc import OperationalError
+
+    app = celery_worker.app
+    _user(app)
+    barrier = threading.Barrier(2)
+    results, refused = [], []
+
+    def ask():
+        with app.test_request_context():
+            user = db.session.get(User, _user(app))
+            barrier.wait()
+            try:
+                run, created = services.request_run("statement", {"year": 2019}, user)
+                db.session.commit()
+            except OperationalError:
+                db.session.rollback()
+                refused.append(1)
+                return
+            results.append((run.id, created))
+            if created:
+                app.extensions["celery"].tasks["reports.generate"].apply_async(args=[run.id])
+
+    threads = [threading.Thread(target=ask) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert [created for _, created in results].count(True) == 1, results
+    assert len({run_id for run_id, _ in results}) == 1
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        assert len(results) == 2 and not refused
+    assert _wait(app, results[0][0], {"done", "failed"}).status == "done"
+    with app.app_context():
+        runs = db.session.scalars(
+            db.select(ReportRun).where(ReportRun.params["year"].as_integer() == 2019)
+        ).all()
+    assert len(runs) == 1 and runs[0].attempts == 1
