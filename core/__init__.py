@@ -91,14 +91,13 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 
 def _sqlite_begin(conn):
-    # A web request takes the write lock when it begins. With a deferred BEGIN, a request that
-    # reads and then writes (an audit row, a session touch) fails at once with "database is
-    # locked" if another connection wrote in between, whatever the busy timeout. Requests are
-    # short, so making them wait their turn costs little; workers and commands stay deferred so
-    # their long reads never hold the lock.
-    from flask import has_request_context
-
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if has_request_context() else "BEGIN")
+    # Every transaction takes the write lock when it begins. With a deferred BEGIN, a
+    # transaction that reads and then writes (an audit row, a session touch, a report's
+    # progress) fails at once with "database is locked" if another connection wrote in between,
+    # whatever the busy timeout: the web app and the worker share the file, so that happens all
+    # the time. Transactions here are short (the worker commits after each step of a report),
+    # so waiting one's turn costs little. PostgreSQL needs none of this.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _configure_sqlite(app: Flask) -> None:
