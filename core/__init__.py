@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask, render_template, request
 from flask_login import current_user
@@ -14,6 +15,7 @@ from sqlalchemy import event
 
 from . import config as config_module
 from .extensions import csrf, db, login_manager, migrate
+from .parsing import whole_number
 
 ROOT = Path(__file__).resolve().parent.parent
 GOVUK_DIST = ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"
@@ -26,6 +28,9 @@ DOMAIN_PACKAGES = ("casework", "assessments", "budgets", "providers", "reports")
 def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(config_module.INSTANCE), static_folder=None)
     app.config.update(config_module.load(overrides))
+    from .parsing import RecordIdConverter
+
+    app.url_map.converters["int"] = RecordIdConverter
 
     _init_extensions(app)
     _init_templates(app)
@@ -70,9 +75,10 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        if not user_id.isdigit():
+        number = whole_number(user_id)
+        if number is None:
             return None
-        user = db.session.get(User, int(user_id))
+        user = db.session.get(User, number)
         return user if user is not None and user.enabled else None
 
 
@@ -194,7 +200,15 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):
-        return page("csrf", "Your form could not be sent", 400)
+        # Signed out under them: back to the page the form was on after signing in again.
+        referrer = urlsplit(request.referrer or "")
+        same_site = referrer.netloc == request.host and referrer.path
+        form_page = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+        return render_template(
+            "errors/csrf.html",
+            title="Your form could not be sent",
+            form_page=form_page if same_site else request.path,
+        ), 400
 
     @app.errorhandler(403)
     def forbidden(e):

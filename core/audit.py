@@ -76,8 +76,12 @@ def record(
     changes=None,
     detail="",
     email: str | None = None,
+    subject=None,
 ) -> AuditEvent:
-    """Add an audit row to the current transaction (committed with the request)."""
+    """Add an audit row to the current transaction (committed with the request).
+
+    ``subject`` is whose record this concerns: a ``(kind, id)`` pair such as ``("child", 7)``
+    or a model instance with an ``audit_subject`` property."""
     who = actor()
     if email is not None and not who["user_email"]:
         who["user_email"] = email
@@ -88,6 +92,7 @@ def record(
         record_id=str(record_id) if record_id not in (None, "") else "",
         changes=_plain(changes) if changes else None,
         detail=detail,
+        subject=subject_text(subject),
         **who,
     )
     db.session.add(row)
@@ -96,7 +101,35 @@ def record(
 
 def record_view(record_obj, detail: str = "") -> AuditEvent:
     """Record that the current user viewed a child's record (or another sensitive record)."""
-    return record("view", _record_type(record_obj), _record_id(record_obj), detail=detail)
+    return record(
+        "view", _record_type(record_obj), _record_id(record_obj), detail=detail, subject=record_obj
+    )
+
+
+def subject_text(subject) -> str:
+    """ "child:7" from ("child", 7) or from a model whose ``audit_subject`` gives that pair."""
+    if subject is None or isinstance(subject, str):
+        return subject or ""
+    if not isinstance(subject, tuple):
+        subject = getattr(subject, "audit_subject", None)
+        if subject is None:
+            return ""
+    kind, ident = subject
+    return f"{kind}:{ident}" if ident is not None else ""
+
+
+# Functions that turn what an administrator types into the audit search (a case number, say)
+# into a subject such as "child:7"; domain packages register theirs (core knows no domain).
+SUBJECT_LOOKUPS: list = []
+
+
+def subjects_matching(term: str) -> list[str]:
+    found = []
+    for lookup in SUBJECT_LOOKUPS:
+        subject = lookup(term)
+        if subject:
+            found.append(subject_text(subject))
+    return found
 
 
 def keep_after_rollback(action: str, record_type: str = "", record_id="", **kwargs) -> None:
@@ -179,6 +212,7 @@ def _audit_flush(session: Session, flush_context) -> None:
                 "record_id": str(_record_id(obj)),
                 "changes": _plain(changes) if changes else None,
                 "detail": "",
+                "subject": subject_text(obj),
                 **actor(),
             }
         )

@@ -39,7 +39,13 @@ class SafeGovDateInput(GovDateInput):
         raw = field.raw_data
         if raw is not None and len(raw) != 3:
             field.raw_data = (list(raw) + ["", "", ""])[:3] if raw else None
+        # GovDateInput puts `required` on the fieldset's <div>, where it is not a valid
+        # attribute; GOV.UK date inputs do without it.
+        kwargs.pop("required", None)
         return super().map_gov_params(field, **kwargs)
+
+
+DATE_PARTS = ("day", "month", "year")
 
 
 class GovDateField(DateField):
@@ -59,19 +65,20 @@ class GovDateField(DateField):
         if not valuelist:
             self.raw_data = None
             return
-        parts = [(v or "").strip()[:4] for v in list(valuelist)[:3]]
-        parts += [""] * (3 - len(parts))
-        self.raw_data = parts
-        day, month, year = parts
-        if not any(parts):
+        typed = [(v or "").strip() for v in list(valuelist)[:3]]
+        typed += [""] * (3 - len(typed))
+        # Shown back as typed (within reason), never silently shortened into another date.
+        self.raw_data = [part[:10] for part in typed]
+        day, month, year = typed
+        if not any(typed):
             self.data = None
             return
         name = self.label.text if self.label else "Date"
-        missing = [n for n, v in (("day", day), ("month", month), ("year", year)) if not v]
+        missing = [n for n, v in zip(DATE_PARTS, typed, strict=True) if not v]
         if missing:
             self.data = None
             raise ValueError(f"{name} must include a {' and '.join(missing)}")
-        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+        if not all(p.isascii() and p.isdigit() for p in typed) or len(year) != 4:
             self.data = None
             raise ValueError(f"{name} must be a real date, like 27 3 2015")
         try:
@@ -80,8 +87,42 @@ class GovDateField(DateField):
             self.data = None
             raise ValueError(f"{name} must be a real date") from None
 
+    def validate(self, form, extra_validators=()):
+        # WTForms' Optional and InputRequired look only at the first part (the day): with the
+        # day blank they would drop "must include a day" and save no date, or ask for the whole
+        # date again. A date with some parts typed is judged on those parts.
+        if self.process_errors and self.raw_data and any(self.raw_data):
+            self.errors = list(self.process_errors)
+            return False
+        return super().validate(form, extra_validators)
+
+    def error_part(self) -> str:
+        """Which input the error summary should link to: the first one missing, or the day."""
+        raw = self.raw_data or []
+        if any(raw):
+            for part, value in zip(DATE_PARTS, raw, strict=False):
+                if not value:
+                    return part
+        return "day"
+
     def pre_validate(self, form):  # DateField's own check would repeat our message
         pass
+
+
+def error_summary(form) -> dict:
+    """govukErrorSummary parameters whose links move focus to the input at fault: a date's
+    links go to its day (or first missing) input, as the Design System asks."""
+    from govuk_frontend_wtf.main import wtforms_errors
+
+    params = wtforms_errors(form)
+    targets = {
+        f"#{field.id}": f"#{field.name}-{field.error_part()}"
+        for field in form
+        if isinstance(field, GovDateField) and field.errors
+    }
+    for item in params["errorList"]:
+        item["href"] = targets.get(item["href"], item["href"])
+    return params
 
 
 def not_in_future(message="{label} must be today or in the past"):
@@ -219,7 +260,10 @@ class AuditSearchForm(FlaskForm):
         csrf = False  # a GET search form changes nothing
 
     q = StringField(
-        "User email or record id", widget=GovTextInput(), validators=[Optional(), Length(max=254)]
+        "User email, record id or case number",
+        widget=GovTextInput(),
+        description="A case number or child's id finds every entry about that child's record.",
+        validators=[Optional(), Length(max=254, message="Enter 254 characters or fewer")],
     )
     action = SelectField("Action", widget=GovSelect(), choices=[], validators=[Optional()])
     record_type = SelectField(

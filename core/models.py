@@ -149,9 +149,13 @@ class AuditEvent(db.Model):
     detail: Mapped[str] = mapped_column(Text, default="")
     request_id: Mapped[str] = mapped_column(String(64), default="")
     ip: Mapped[str] = mapped_column(String(64), default="")
+    # Whose record this row concerns, e.g. "child:1501" for a child's carer, note or decision,
+    # so "who saw or changed this child's record" is one search.
+    subject: Mapped[str] = mapped_column(String(64), default="")
 
     __table_args__ = (
         Index("ix_audit_event_occurred_at", "occurred_at"),
+        Index("ix_audit_event_subject", "subject", "occurred_at"),
         Index("ix_audit_event_record", "record_type", "record_id"),
         Index("ix_audit_event_action_time", "action", "occurred_at"),
         Index("ix_audit_event_user", "user_id", "occurred_at"),

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import request, url_for
 
 from .extensions import db
+from .parsing import whole_number
 
 
 def page_number() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+    return whole_number(request.args.get("page"), 1, 99_999) or 1
 
 
 def paginate(stmt, per_page: int | None = None, count: bool = True):

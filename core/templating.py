@@ -36,3 +36,6 @@ def register_filters(app) -> None:
     app.add_template_filter(govuk_date, "govuk_date")
     app.add_template_filter(govuk_datetime, "govuk_datetime")
     app.add_template_filter(pounds, "pounds")
+    from .forms import error_summary
+
+    app.add_template_global(error_summary, "error_summary")

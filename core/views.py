@@ -36,6 +36,7 @@ from .forms import (
 )
 from .models import AuditEvent, ReferenceValue, Team, User
 from .pagination import paginate, pagination_params
+from .parsing import whole_number
 from .roles import ROLE_LABELS, Role
 
 auth = Blueprint("auth", __name__)
@@ -146,8 +147,9 @@ def user_list():
     q = (request.args.get("q") or "").strip()[:100]
     stmt = select(User).order_by(User.name)
     if q:
-        like = f"%{q.lower()}%"
-        stmt = stmt.where(or_(User.email.ilike(like), User.name.ilike(like)))
+        stmt = stmt.where(
+            or_(User.email.icontains(q, autoescape=True), User.name.icontains(q, autoescape=True))
+        )
     pager = paginate(stmt)
     return render_template(
         "core/admin/users.html",
@@ -207,7 +209,7 @@ def user_edit(user_id):
             form.roles.errors.append("You cannot remove your own administrator role")
         else:
             try:
-                expected = int(form.version.data) if (form.version.data or "").isdigit() else -1
+                expected = whole_number(form.version.data) or -1
                 teams = [db.session.get(Team, t) for t in form.teams.data]
                 users.update_user(
                     user,
@@ -372,8 +374,13 @@ def audit_log():
 
         if form.q.data:
             term = form.q.data.strip()
+            subjects = audit.subjects_matching(term)
             stmt = stmt.where(
-                or_(AuditEvent.user_email.ilike(f"%{term}%"), AuditEvent.record_id == term)
+                or_(
+                    AuditEvent.user_email.icontains(term, autoescape=True),
+                    AuditEvent.record_id == term,
+                    AuditEvent.subject.in_(subjects),
+                )
             )
         if form.action.data:
             stmt = stmt.where(AuditEvent.action == form.action.data)

@@ -79,3 +79,18 @@ def test_database_refuses_update_and_delete_of_audit_rows(migrated_engine):
         conn.execute(update(AuditEvent.__table__).values(detail="tampered"))
     with pytest.raises(DBAPIError), migrated_engine.begin() as conn:
         conn.execute(delete(AuditEvent.__table__))
+
+
+def test_rows_about_a_child_are_found_by_whose_record_they_concern(app, browser_as, monkeypatch):
+    """A carer's or a note's row names the child it concerns, and a registered lookup turns
+    what the administrator types (a case number, say) into that child."""
+    monkeypatch.setattr(
+        audit, "SUBJECT_LOOKUPS", [lambda term: ("child", 4242) if term == "C004242" else None]
+    )
+    with app.test_request_context():
+        audit.record("update", "carer", 17, subject=("child", 4242), detail="about the child")
+        audit.record("update", "carer", 18, subject=("child", 999), detail="another child")
+        db.session.commit()
+    admin = browser_as(Role.ADMINISTRATOR)
+    page = admin.get("/admin/audit?q=C004242").get_data(as_text=True)
+    assert "about the child" in page and "another child" not in page

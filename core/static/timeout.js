@@ -1,5 +1,7 @@
 // Warn before the idle sign-out, so a practitioner in the middle of a long form can stay signed
 // in instead of losing their work. "Stay signed in" tells the server, which restarts its clock.
+import { keepDrafts } from "./drafts.js";
+
 const dialog = document.getElementById("app-timeout");
 
 if (dialog && typeof dialog.showModal === "function") {
@@ -23,7 +25,12 @@ if (dialog && typeof dialog.showModal === "function") {
     clearInterval(tickTimer);
     deadline = Date.now() + idle;
     warnTimer = setTimeout(warn, idle - warning);
-    endTimer = setTimeout(() => window.location.assign(dialog.dataset.expiredUrl), idle);
+    endTimer = setTimeout(expire, idle);
+  };
+
+  const expire = () => {
+    keepDrafts();
+    window.location.assign(dialog.dataset.expiredUrl);
   };
 
   const warn = () => {
@@ -49,7 +56,7 @@ if (dialog && typeof dialog.showModal === "function") {
       dialog.close();
       schedule();
     } catch {
-      window.location.assign(dialog.dataset.expiredUrl);
+      expire();
     }
   };
 

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from core.roles import Role
 from tests.browser.conftest import assert_accessible, sign_in_page
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -123,3 +124,59 @@ def test_timeout_warning_lets_a_person_stay_signed_in(signed_in_page, live_serve
     expect(dialog).to_be_hidden()
     expect(page.locator("h1")).to_be_visible()
     assert "/sign-in" not in page.url
+
+
+def test_what_was_typed_is_kept_when_the_idle_timeout_signs_the_person_out(
+    page, live_server, live_user, monkeypatch
+):
+    """The practitioners' complaint of other systems: work lost on timeout. Here the idle
+    sign-out keeps the form's contents in the tab and puts them back after signing in."""
+    admin = live_user(Role.ADMINISTRATOR)
+    sign_in_page(page, live_server, admin.email)
+    monkeypatch.setitem(live_server.app.config, "SESSION_IDLE_MINUTES", 0.05)  # 3 seconds
+    monkeypatch.setitem(live_server.app.config, "SESSION_WARNING_SECONDS", 1)
+    page.goto(f"{live_server.url}/admin/users/new")
+    page.get_by_label("Full name").fill("Half Typed")
+    page.get_by_label("Email address").fill("half.typed@example.gov.uk")
+    expect(page).to_have_url(re.compile(r"/sign-in\?expired=1"), timeout=15_000)
+    expect(page.locator("[data-drafts-kept]")).to_be_visible()
+    monkeypatch.setitem(live_server.app.config, "SESSION_IDLE_MINUTES", 30)
+    page.get_by_label("Email address").fill(admin.email)
+    page.locator("#password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/admin/users/new$"))
+    expect(page.locator("#app-draft-restored")).to_be_focused()
+    expect(page.get_by_label("Full name")).to_have_value("Half Typed")
+    expect(page.get_by_label("Email address")).to_have_value("half.typed@example.gov.uk")
+    assert_accessible(page, "(draft put back)")
+    # Put back once: opening the page again shows an empty form.
+    page.reload()
+    expect(page.get_by_label("Full name")).to_have_value("")
+
+
+def test_a_form_sent_after_the_session_ended_is_kept_for_the_same_person_only(
+    page, live_server, live_user
+):
+    from core.extensions import db
+    from core.models import WebSession
+
+    admin = live_user(Role.ADMINISTRATOR)
+    other = live_user(Role.ADMINISTRATOR)
+    sign_in_page(page, live_server, admin.email)
+    page.goto(f"{live_server.url}/admin/users/new")
+    page.get_by_label("Full name").fill("Sent Too Late")
+    with live_server.app.app_context():  # the session ends on the server (e.g. another tab)
+        db.session.execute(db.delete(WebSession))
+        db.session.commit()
+    page.get_by_role("button", name="Save user").click()
+    expect(page.get_by_role("heading", name="Your form could not be sent")).to_be_visible()
+    expect(page.locator("[data-drafts-kept]")).to_be_visible()
+    assert_accessible(page, "(form refused after sign-out)")
+    page.get_by_role("link", name="Sign in again").click()
+    # Someone else signing in on this tab does not get it...
+    page.get_by_label("Email address").fill(other.email)
+    page.locator("#password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/admin/users/new$"))
+    expect(page.get_by_label("Full name")).to_have_value("")
+    assert page.evaluate("sessionStorage.getItem('app-drafts')") is None
