@@ -113,11 +113,12 @@ def enable_cmd(email):
 
 @users_cli.command("list")
 def list_cmd():
-    """One user a line: email, name, roles, enabled."""
+    """One user a line: email, name, roles, enabled, teams."""
     for user in db.session.scalars(select(User).order_by(User.email)):
         roles = ",".join(sorted(r.value for r in user.roles))
         state = "enabled" if user.enabled else "disabled"
-        click.echo(f"{user.email}\t{user.name}\t{roles}\t{state}")
+        teams = ", ".join(sorted(t.name for t in user.teams)) or "no team"
+        click.echo(f"{user.email}\t{user.name}\t{roles}\t{state}\t{teams}")
 
 
 @click.command("demo-data")

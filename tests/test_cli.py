@@ -33,6 +33,7 @@ def test_users_create_list_set_password_disable(app):
         "Cli Person",
         "practitioner,team_manager",
         "enabled",
+        "no team",
     ]
     assert (
         run(
@@ -46,7 +47,7 @@ def test_users_create_list_set_password_disable(app):
         == 0
     )
     assert run(app, "users", "disable", "cli.person@example.gov.uk").exit_code == 0
-    assert "\tdisabled" in run(app, "users", "list").output
+    assert "\tdisabled\t" in run(app, "users", "list").output
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "cli.person@example.gov.uk"))
         assert not user.enabled
