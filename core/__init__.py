@@ -32,6 +32,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     app.url_map.converters["int"] = RecordIdConverter
 
+    from .security import init_app as init_security
+
+    init_security(app)  # first: its request id and nonce serve every page, refusals included
     _init_extensions(app)
     _init_templates(app)
     from .celery_app import init_celery
@@ -40,10 +43,6 @@ def create_app(overrides: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_errors(app)
     _register_transaction_handling(app)
-
-    from .security import init_app as init_security
-
-    init_security(app)
 
     from . import cli
 
@@ -177,10 +176,6 @@ def _register_blueprints(app: Flask) -> None:
     def static(filename):
         if filename.startswith("govuk/"):
             return send_from_directory(GOVUK_DIST, filename.removeprefix("govuk/"), max_age=86400)
-        if filename.startswith("vendor/"):
-            return send_from_directory(
-                ROOT / "node_modules", filename.removeprefix("vendor/"), max_age=86400
-            )
         return send_from_directory(Path(__file__).parent / "static", filename, max_age=3600)
 
     from .navigation import register
@@ -245,13 +240,3 @@ def _register_transaction_handling(app: Flask) -> None:
                 db.session.rollback()
                 raise
         return response
-
-    @app.before_request
-    def _strip_nul():
-        # PostgreSQL refuses NUL in text; treat it as bad input, not a server error.
-        if "\x00" in request.full_path or any(
-            "\x00" in v for vs in request.form.listvalues() for v in vs
-        ):
-            from flask import abort
-
-            abort(400)

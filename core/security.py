@@ -2,20 +2,41 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import uuid
 
-from flask import Flask, g, request
+from flask import Flask, abort, g, request
 
 PERSONAL_DATA_FREE = ("static", "govuk_assets", "auth.health_live")
 PUBLIC_OPEN_DATA = ("openreferral",)
 
 
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+
+
 def init_app(app: Flask) -> None:
+    """Call before any extension that may refuse a request (CSRF): the refusal page needs its
+    nonce and request id too."""
+
     @app.before_request
     def _request_id_and_nonce():
-        g.request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex
         g.csp_nonce = secrets.token_urlsafe(16)
+        # The audit log records the request id: take one from the client only through a
+        # trusted proxy (which sets it), so nobody can forge or reuse ids in the audit trail.
+        offered = request.headers.get("X-Request-Id", "")
+        trusted = app.config.get("TRUSTED_PROXIES") and _REQUEST_ID.fullmatch(offered)
+        g.request_id = offered if trusted else uuid.uuid4().hex
+
+    @app.before_request
+    def _refuse_nul():
+        # PostgreSQL refuses NUL in text; treat it as bad input, not a server error.
+        if (
+            "\x00" in request.path
+            or any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True))
+            or any("\x00" in k or "\x00" in v for k, v in request.form.items(multi=True))
+        ):
+            abort(400)
 
     @app.context_processor
     def _nonce():

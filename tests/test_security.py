@@ -140,3 +140,36 @@ def test_published_open_data_may_be_cached_but_pages_may_not(client):
     assert api.status_code == 200
     assert api.headers["Cache-Control"] == "public, max-age=300"
     assert client.get("/sign-in").headers["Cache-Control"] == "no-store"
+
+
+def test_a_refused_form_page_keeps_its_scripts_under_the_policy(client):
+    """A CSRF refusal is a full page: its CSP nonce is set and matches its scripts."""
+    import re
+
+    response = client.post("/sign-in", data={"email": "x", "password": "y"})
+    assert response.status_code == 400
+    nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"]).group(1)
+    assert nonce and f'nonce="{nonce}"' in response.get_data(as_text=True)
+    assert response.headers["X-Request-Id"]
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/users?q=a%00", "/admin/audit?q=a%00", "/admin/users?a%00=1"]
+)
+def test_nul_bytes_in_a_query_are_a_bad_request_not_a_crash(browser_as, url):
+    admin = browser_as(Role.ADMINISTRATOR)
+    assert admin.get(url).status_code == 400
+
+
+def test_a_client_cannot_choose_the_request_id_written_to_the_audit_log(client, monkeypatch, app):
+    forged = {"X-Request-Id": "forged-request-id-0001"}
+    assert client.get("/sign-in", headers=forged).headers["X-Request-Id"] != forged["X-Request-Id"]
+    monkeypatch.setitem(app.config, "TRUSTED_PROXIES", 1)  # set by the proxy in front: kept
+    assert client.get("/sign-in", headers=forged).headers["X-Request-Id"] == forged["X-Request-Id"]
+    bad = {"X-Request-Id": "<b>x</b>"}
+    assert client.get("/sign-in", headers=bad).headers["X-Request-Id"] != bad["X-Request-Id"]
+
+
+def test_front_end_packages_are_not_served_whole(client):
+    assert client.get("/static/vendor/.package-lock.json").status_code == 404
+    assert client.get("/static/vendor/axe-core/package.json").status_code == 404
