@@ -224,19 +224,31 @@ def _register_errors(app: Flask) -> None:
 
 
 def _register_transaction_handling(app: Flask) -> None:
-    """One transaction per request: committed if the request succeeded, rolled back if not."""
+    """One transaction per request: committed if the request succeeded, rolled back if it
+    failed or showed a form's errors. Audit rows of what was seen or tried (views, refusals,
+    failed sign-ins) are kept either way."""
+
+    from flask import g, template_rendered
+    from flask_wtf import FlaskForm
+
+    from .audit import write_kept_rows
+
+    @template_rendered.connect_via(app)
+    def _note_rejected_form(sender, template, context, **extra):
+        # A page that shows a form's errors refused what was sent: whatever a service had
+        # already changed before it found the problem must not be saved.
+        if any(isinstance(v, FlaskForm) and v.errors for v in context.values()):
+            g.form_rejected = True
 
     @app.after_request
     def _commit(response):
-        if response.status_code >= 400:
+        if response.status_code >= 400 or g.pop("form_rejected", False):
             db.session.rollback()
-            from .audit import write_kept_rows
-
-            write_kept_rows()
         else:
             try:
                 db.session.commit()
             except Exception:
                 db.session.rollback()
                 raise
+        write_kept_rows()
         return response

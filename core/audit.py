@@ -99,9 +99,10 @@ def record(
     return row
 
 
-def record_view(record_obj, detail: str = "") -> AuditEvent:
-    """Record that the current user viewed a child's record (or another sensitive record)."""
-    return record(
+def record_view(record_obj, detail: str = "") -> None:
+    """Record that the current user viewed a child's record (or another sensitive record).
+    Kept even when the request then fails or refuses a form: the record was seen."""
+    keep_after_rollback(
         "view", _record_type(record_obj), _record_id(record_obj), detail=detail, subject=record_obj
     )
 
@@ -133,7 +134,8 @@ def subjects_matching(term: str) -> list[str]:
 
 
 def keep_after_rollback(action: str, record_type: str = "", record_id="", **kwargs) -> None:
-    """Record an event that must survive the rollback of a failed or refused request."""
+    """Record an event written whatever becomes of the request's transaction: refused access,
+    a failed sign-in, a view. Written after the request's commit or rollback."""
     row = record(action, record_type, record_id, **kwargs)
     values = {c.key: getattr(row, c.key) for c in AuditEvent.__table__.columns if c.key != "id"}
     db.session.expunge(row)
@@ -141,7 +143,7 @@ def keep_after_rollback(action: str, record_type: str = "", record_id="", **kwar
 
 
 def write_kept_rows() -> None:
-    """Called after the request's rollback: insert the rows kept by keep_after_rollback."""
+    """Called after the request's commit or rollback: insert the rows of keep_after_rollback."""
     rows = g.pop("audit_keep", None)
     if rows:
         db.session.execute(insert(AuditEvent.__table__), rows)

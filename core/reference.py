@@ -127,11 +127,15 @@ def save_locality(row: ReferenceValue | None, code: str, label: str, active: boo
             )
         if any(r.code == code for r in localities(active_only=False)):
             raise ReferenceError_(f"A locality with the code {code} already exists", "code")
+    clash = next(
+        (r for r in localities(False) if r.label.lower() == label.lower() and r is not row), None
+    )
+    if clash is not None:
+        raise ReferenceError_(f"There is already a locality called {clash.label}", "label")
+    if row is None:
         order = len(localities(active_only=False))
         row = ReferenceValue(kind="locality", code=code, label=label, sort_order=order)
         db.session.add(row)
-    if any(r.label.lower() == label.lower() and r is not row for r in localities(False)):
-        raise ReferenceError_(f"A locality called {label} already exists", "label")
     row.label = label
     row.active = active
     db.session.flush()

@@ -218,7 +218,7 @@ def authenticate(email: str, password: str, ip: str) -> tuple[User | None, str |
     """Return (user, None) on success or (None, message) on failure. Both are audited."""
     email_key = email.strip().lower()
     if sign_in_blocked(email_key, ip):
-        audit.record(
+        audit.keep_after_rollback(
             "sign_in_blocked",
             "user_account",
             "",
@@ -233,7 +233,7 @@ def authenticate(email: str, password: str, ip: str) -> tuple[User | None, str |
     ok = check_password(user, password)
     if not ok or user is None or not user.enabled:
         reason = "unknown email" if user is None else ("disabled" if ok else "wrong password")
-        audit.record(
+        audit.keep_after_rollback(
             "sign_in_failed",
             "user_account",
             user.id if user else "",
@@ -259,7 +259,7 @@ def _team_name(name: str, team: Team | None = None) -> str:
         raise UserError("Team name must be 120 characters or fewer", "name")
     clash = db.session.scalar(select(Team).where(func.lower(Team.name) == name.lower()))
     if clash is not None and clash is not team:
-        raise UserError(f"A team called {name} already exists", "name")
+        raise UserError(f"There is already a team called {clash.name}", "name")
     return name
 
 

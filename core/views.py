@@ -77,6 +77,15 @@ def sign_in():
             audit.record("sign_in", "user_account", user.id)
             return redirect(_safe_next(form.next.data) or url_for("auth.home"))
         form.password.errors = list(form.password.errors) + [error]
+    elif request.method == "POST":
+        # An attempt all the same (an empty password, say): audited, and it counts to a block.
+        audit.keep_after_rollback(
+            "sign_in_failed",
+            "user_account",
+            "",
+            email=(form.email.data or "").strip().lower()[:254],
+            detail="email address or password missing or too long",
+        )
     expired = session.pop("_expired", False) or request.args.get("expired")
     return render_template("core/sign_in.html", form=form, expired=expired, error=error)
 

@@ -173,7 +173,7 @@ def test_teams_can_be_added_and_duplicates_refused(app, browser_as):
     admin = browser_as(Role.ADMINISTRATOR)
     assert admin.post("/admin/teams/new", {"name": "Riverside team"}).status_code == 302
     again = admin.post("/admin/teams/new", {"name": "riverside TEAM"})
-    assert "already exists" in again.get_data(as_text=True)
+    assert "There is already a team called Riverside team" in again.get_data(as_text=True)
     assert "Riverside team" in admin.get("/admin/teams").get_data(as_text=True)
 
 
@@ -217,7 +217,7 @@ def test_team_can_be_renamed_but_not_to_an_existing_name(app, browser_as, make_t
     admin = browser_as(Role.ADMINISTRATOR)
     assert "Alpha team" in admin.get(f"/admin/teams/{first.id}/edit").get_data(as_text=True)
     clash = admin.post(f"/admin/teams/{first.id}/edit", {"name": "beta team"})
-    assert "already exists" in clash.get_data(as_text=True)
+    assert "There is already a team called Beta team" in clash.get_data(as_text=True)
     ok = admin.post(f"/admin/teams/{first.id}/edit", {"name": "Alpha team (north)"})
     assert ok.status_code == 302
     same = admin.post(f"/admin/teams/{second.id}/edit", {"name": "Beta team", "description": "x"})
@@ -267,3 +267,53 @@ def test_lists_link_names_as_real_links_with_names_escaped(browser_as, make_user
     assert "Team &lt;b&gt;bold&lt;/b&gt;</a>" in teams
     places = admin.get("/admin/localities").get_data(as_text=True)
     assert '<a class="govuk-link" href="/admin/localities/' in places or "no localities" in places
+
+
+def test_a_locality_refused_as_a_duplicate_is_not_saved(app, browser_as):
+    from core.reference import localities
+
+    admin = browser_as(Role.ADMINISTRATOR)
+    ok = admin.post("/admin/localities/new", {"label": "QA place", "code": "qa-place"})
+    assert ok.status_code == 302
+    dup = admin.post("/admin/localities/new", {"label": "qa place", "code": "qa-place2"})
+    assert "There is already a locality called QA place" in dup.get_data(as_text=True)
+    with app.app_context():
+        assert "qa-place2" not in {r.code for r in localities(active_only=False)}
+
+
+def test_a_page_showing_form_errors_saves_nothing_a_service_had_changed(app, browser_as):
+    """The safety net under every form: a check that comes after a change still saves nothing."""
+    from sqlalchemy import select
+
+    from core.extensions import db
+    from core.models import Team
+    from core.users import UserError
+
+    admin = browser_as(Role.ADMINISTRATOR)
+    original = app.view_functions["admin.team_new"]
+
+    def change_then_refuse():
+        from flask import render_template
+
+        from core.forms import TeamForm
+
+        db.session.add(Team(name="Changed before the check"))
+        db.session.flush()
+        form = TeamForm()
+        form.validate_on_submit()
+        form.name.errors = [str(UserError("Refused after the change", "name"))]
+        return render_template("core/admin/team_form.html", form=form, team=None)
+
+    change_then_refuse.access_rule = original.access_rule
+    app.view_functions["admin.team_new"] = change_then_refuse
+    try:
+        response = admin.post("/admin/teams/new", {"name": "x"})
+    finally:
+        app.view_functions["admin.team_new"] = original
+    assert response.status_code == 200 and "Refused after the change" in response.get_data(
+        as_text=True
+    )
+    with app.app_context():
+        assert (
+            db.session.scalar(select(Team).where(Team.name == "Changed before the check")) is None
+        )

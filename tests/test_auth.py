@@ -55,6 +55,20 @@ def test_empty_sign_in_form_gets_field_errors(client):
     assert "<title>Error: Sign in" in html
 
 
+def test_an_incomplete_sign_in_is_audited_as_a_failed_attempt(app, client):
+    page = client.get("/sign-in")
+    token = csrf_token_from(page.get_data(as_text=True))
+    client.post("/sign-in", data={"csrf_token": token, "email": "Someone@Example.gov.uk"})
+    with app.app_context():
+        row = db.session.scalar(
+            select(AuditEvent).where(
+                AuditEvent.action == "sign_in_failed",
+                AuditEvent.user_email == "someone@example.gov.uk",
+            )
+        )
+        assert row is not None and "missing" in row.detail
+
+
 def test_new_session_id_at_sign_in(client, make_user):
     user = make_user(Role.PRACTITIONER)
     client.get("/sign-in")
