@@ -137,6 +137,7 @@ def _init_templates(app: Flask) -> None:
         return {
             "nav_items": navigation.items_for(current_user),
             "role_labels": ROLE_LABELS,
+            "role_labels_by_value": {role.value: label for role, label in ROLE_LABELS.items()},
             "council_name": app.config["COUNCIL_NAME"],
             "service_name": "Short breaks and direct payments",
         }

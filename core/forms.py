@@ -260,7 +260,7 @@ class AuditSearchForm(FlaskForm):
         csrf = False  # a GET search form changes nothing
 
     q = StringField(
-        "User email, record id or case number",
+        "User email, record id, case number or request id",
         widget=GovTextInput(),
         description="A case number or child's id finds every entry about that child's record.",
         validators=[Optional(), Length(max=254, message="Enter 254 characters or fewer")],
@@ -269,6 +269,18 @@ class AuditSearchForm(FlaskForm):
     record_type = SelectField(
         "Record type", widget=GovSelect(), choices=[], validators=[Optional()]
     )
+    role = SelectField(
+        "Role of the person",
+        widget=GovSelect(),
+        choices=choices(
+            [("", "Any role")] + [(r.value, label) for r, label in ROLE_LABELS.items()]
+        ),
+        validators=[Optional()],
+    )
     date_from = GovDateField("From", validators=[Optional()])
     date_to = GovDateField("To", validators=[Optional()])
     submit = SubmitField("Search", widget=GovSubmitInput())
+
+    def validate_date_to(self, field):
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError("The ‘To’ date must be the same as or after the ‘From’ date")

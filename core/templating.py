@@ -32,7 +32,22 @@ def pounds(pence) -> str:
     return f"{sign}£{whole:,}.{part:02d}"
 
 
+def audit_value(value) -> str:
+    """An audit row's old or new value as a person reads it: lists as words, nothing as
+    ‘(none)’, never a Python repr."""
+    if value is None or value == "" or value == []:
+        return "(none)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(audit_value(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {audit_value(v)}" for k, v in value.items())
+    return str(value)
+
+
 def register_filters(app) -> None:
+    app.add_template_filter(audit_value, "audit_value")
     app.add_template_filter(govuk_date, "govuk_date")
     app.add_template_filter(govuk_datetime, "govuk_datetime")
     app.add_template_filter(pounds, "pounds")

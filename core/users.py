@@ -8,7 +8,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from . import audit
 from .extensions import db
@@ -120,10 +121,23 @@ def create_user(email: str, name: str, roles, password: str, teams=()) -> User:
     if problem:
         raise UserError(problem, "password")
     user = User(email=email, name=name, password_hash=hash_password(password), enabled=True)
-    user.set_roles(roles)
-    user.teams = list(teams)
-    db.session.add(user)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # two administrators adding the same person at once
+            db.session.add(user)
+            user.set_roles(roles)
+            user.teams = list(teams)
+    except IntegrityError:
+        raise UserError(f"A user with the email address {email} already exists", "email") from None
+    # Collections are not columns: the roles and teams granted are recorded explicitly.
+    audit.record(
+        "create",
+        "user_account",
+        user.id,
+        changes={
+            "roles": [None, sorted(r.value for r in user.roles)],
+            "teams": [None, sorted(t.name for t in user.teams)],
+        },
+    )
     return user
 
 
@@ -144,13 +158,15 @@ def set_enabled(user: User, enabled: bool) -> None:
     db.session.flush()
 
 
+STALE_USER = (
+    "Someone else changed this user while you were editing. Your changes were not "
+    "saved: review the current details and try again."
+)
+
+
 def update_user(user: User, *, name: str, roles, teams, expected_version: int | None = None):
     if expected_version is not None and expected_version != user.version:
-        raise UserError(
-            "Someone else changed this user while you were editing. Your changes were not "
-            "saved: review the current details and try again.",
-            None,
-        )
+        raise UserError(STALE_USER, None)
     name = name.strip()
     if not name:
         raise UserError("Enter the person's full name", "name")
@@ -170,10 +186,19 @@ def update_user(user: User, *, name: str, roles, teams, expected_version: int | 
     if before_teams != after_teams:
         changes["teams"] = [before_teams, after_teams]
     if changes:
-        # Collections are not columns: record role and team changes explicitly.
+        # Collections are not columns: record role and team changes explicitly, and make the
+        # row's version move (so another editor's stale form is refused) without inventing a
+        # change to any column.
         audit.record("update", "user_account", user.id, changes=changes)
-        user.version += 0  # roles alone do not bump the row; force the optimistic lock check
-        db.session.flush()
+        moved = db.session.execute(
+            update(User)
+            .where(User.id == user.id, User.version == user.version)
+            .values(version=User.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if moved.rowcount != 1:
+            raise UserError(STALE_USER, None)
+        db.session.expire(user, ["version"])
     db.session.flush()
 
 

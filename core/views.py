@@ -18,7 +18,6 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import or_, select
-from sqlalchemy.orm.attributes import flag_modified
 
 from . import audit, health, navigation, users
 from .access import public, roles_required, signed_in
@@ -227,8 +226,6 @@ def user_edit(user_id):
                     teams=teams,
                     expected_version=expected,
                 )
-                flag_modified(user, "name")  # bump the version even when only roles changed
-                db.session.flush()
             except users.UserError as exc:
                 form.form_errors.append(str(exc))
             else:
@@ -388,7 +385,18 @@ def audit_log():
                 or_(
                     AuditEvent.user_email.icontains(term, autoescape=True),
                     AuditEvent.record_id == term,
+                    AuditEvent.request_id == term,
                     AuditEvent.subject.in_(subjects),
+                )
+            )
+        if form.role.data:
+            # Roles are stored comma-separated and sorted: match one whole role name.
+            stmt = stmt.where(
+                or_(
+                    AuditEvent.user_roles == form.role.data,
+                    AuditEvent.user_roles.startswith(f"{form.role.data},", autoescape=True),
+                    AuditEvent.user_roles.endswith(f",{form.role.data}", autoescape=True),
+                    AuditEvent.user_roles.contains(f",{form.role.data},", autoescape=True),
                 )
             )
         if form.action.data:

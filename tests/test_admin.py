@@ -1,5 +1,6 @@
 """Administrators manage users and teams in the browser; every change is audited."""
 
+import pytest
 from sqlalchemy import select
 
 from core.extensions import db
@@ -112,6 +113,53 @@ def test_role_change_is_audited_with_old_and_new_values(app, browser_as, make_us
     changes = next(e.changes for e in events if e.changes and "roles" in e.changes)
     assert changes["roles"] == [["practitioner"], ["practitioner", "team_manager"]]
     assert changes["teams"] == [[], ["Hillside team"]]
+    # Only roles and teams changed: no row claims the name changed, yet the version moved on.
+    assert not [e for e in events if e.changes and "name" in e.changes]
+    with app.app_context():
+        assert db.session.get(User, user.id).version == user.version + 1
+
+
+def test_a_new_users_roles_and_teams_are_in_the_audit_log(app, browser_as, make_team):
+    team = make_team("Lakeside team")
+    admin = browser_as(Role.ADMINISTRATOR)
+    response = admin.post(
+        "/admin/users/new",
+        {
+            "name": "Granted Person",
+            "email": "granted@example.gov.uk",
+            "roles": ["administrator"],
+            "teams": [str(team.id)],
+            "password": "a long enough password",
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "granted@example.gov.uk"))
+    events = _events(app, action="create", record_type="user_account", record_id=str(user.id))
+    granted = next(e.changes for e in events if "roles" in (e.changes or {}))
+    assert granted["roles"] == [None, ["administrator"]]
+    assert granted["teams"] == [None, ["Lakeside team"]]
+
+
+def test_adding_the_same_person_twice_at_once_is_refused_not_a_crash(app):
+    """The second insert meets the unique email (both passed the look-up first)."""
+    from core.users import UserError, create_user
+
+    with app.test_request_context():
+        first = create_user("twice@example.gov.uk", "Twice", ["practitioner"], "long password 123")
+        db.session.flush()
+        # As if the look-up had run before the first insert: bypass it.
+        import core.users as users_module
+
+        original = users_module.find_by_email
+        users_module.find_by_email = lambda email: None
+        try:
+            with pytest.raises(UserError, match="already exists"):
+                create_user("twice@example.gov.uk", "Twice", ["practitioner"], "long password 123")
+        finally:
+            users_module.find_by_email = original
+        assert db.session.get(User, first.id) is not None
+        db.session.rollback()
 
 
 def test_second_of_two_simultaneous_edits_is_refused(app, browser_as, make_user):

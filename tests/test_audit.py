@@ -94,3 +94,28 @@ def test_rows_about_a_child_are_found_by_whose_record_they_concern(app, browser_
     admin = browser_as(Role.ADMINISTRATOR)
     page = admin.get("/admin/audit?q=C004242").get_data(as_text=True)
     assert "about the child" in page and "another child" not in page
+
+
+def test_the_audit_log_reads_as_words_and_can_be_filtered_by_role(app, browser_as, make_user):
+    user = make_user(Role.PRACTITIONER)
+    admin = browser_as(Role.ADMINISTRATOR)
+    admin.post(
+        f"/admin/users/{user.id}/edit",
+        {"name": user.name, "roles": ["practitioner", "finance_officer"], "version": "1"},
+    )
+    page = admin.get(f"/admin/audit?q={user.id}&record_type=user_account").get_data(as_text=True)
+    assert "Practitioner → Finance officer, Practitioner" not in page  # values, not labels
+    assert "practitioner → finance_officer, practitioner" in page
+    assert "[&#39;" not in page and "None" not in page
+    assert "Administrator" in page  # the role of the person who made the change
+    finance = browser_as(Role.FINANCE_OFFICER)  # its sign-in is audited with its role
+    by_role = admin.get("/admin/audit?role=finance_officer").get_data(as_text=True)
+    assert finance.user.email in by_role and admin.user.email not in by_role
+
+
+def test_the_audit_search_refuses_a_to_date_before_the_from_date(browser_as):
+    admin = browser_as(Role.ADMINISTRATOR)
+    page = admin.get(
+        "/admin/audit?date_from=5&date_from=3&date_from=2026&date_to=1&date_to=3&date_to=2026"
+    ).get_data(as_text=True)
+    assert "The ‘To’ date must be the same as or after the ‘From’ date" in page
