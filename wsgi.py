@@ -1,6 +1,6 @@
 """WSGI entry point: `gunicorn wsgi:app`, `flask --app wsgi ...`."""
 
-from core import create_app
+from core.config import create_app_or_exit
 
-app = create_app()
+app = create_app_or_exit()
 celery = app.extensions["celery"]

@@ -22,6 +22,19 @@ class ConfigurationError(RuntimeError):
     """The environment does not describe a runnable configuration."""
 
 
+def create_app_or_exit():
+    """The app for an entry point (web, worker, command line): a configuration mistake is one
+    clear line and exit status 1, not a traceback."""
+    import sys
+
+    from core import create_app
+
+    try:
+        return create_app()
+    except ConfigurationError as exc:
+        sys.exit(f"Configuration error: {exc}")
+
+
 def _int(name: str, default: int) -> int:
     raw = os.environ.get(name)
     if raw is None or raw == "":

@@ -1,5 +1,6 @@
 """The command-line interface: clear messages, non-zero exits on bad input."""
 
+import pytest
 from sqlalchemy import select
 
 from core.extensions import db
@@ -122,3 +123,34 @@ def test_demo_data_is_idempotent_and_has_one_user_per_role(app):
         assert db.session.scalar(select(db.func.count()).select_from(User)) == count
     details = run(app, "sign-in-details").output
     assert "admin@example.gov.uk" in details and "demo-password-2026" in details
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"APP_ENV": "bogus"}, "APP_ENV must be one of development, test, production"),
+        ({"APP_ENV": "production"}, "SECRET_KEY must be set in production"),
+        ({"APP_ENV": "development", "SESSION_IDLE_MINUTES": "abc"}, "must be a whole number"),
+    ],
+)
+def test_a_configuration_mistake_is_one_clear_line_not_a_traceback(tmp_path, env, message):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "APP_ENV")}
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "health"],
+        cwd=root,
+        env={**clean, "INSTANCE_PATH": str(tmp_path), **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Configuration error: ")
+    assert message in lines[0]
