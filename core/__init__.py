@@ -69,6 +69,9 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = "Sign in to continue."
     login_manager.session_protection = None  # the server-side session already binds the user
     WTFormsHelpers(app)
+    from .forms import install_govuk_messages
+
+    install_govuk_messages()
 
     from .models import User
 

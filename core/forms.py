@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -123,6 +124,80 @@ def error_summary(form) -> dict:
     for item in params["errorList"]:
         item["href"] = targets.get(item["href"], item["href"])
     return params
+
+
+# WTForms' own messages ("Field cannot be longer than 100 characters.", "Not a valid choice.")
+# name no field, so in an error summary they say nothing. Where a form gives no message of its
+# own, these GOV.UK-style ones, built from the field's label, are shown instead.
+_CHOOSE = "Select {what}"
+_DEFAULT_MESSAGES = [
+    (r"Field cannot be longer than (\d+) characters?\.", "{label} must be {0} characters or fewer"),
+    (r"Field must be at least (\d+) characters? long\.", "{label} must be {0} characters or more"),
+    (
+        r"Field must be between (\d+) and (\d+) characters long\.",
+        "{label} must be between {0} and {1} characters",
+    ),
+    (r"Field must be exactly (\d+) characters? long\.", "{label} must be {0} characters"),
+    (r"Not a valid choice\.?", _CHOOSE),
+    (r"Invalid [Cc]hoice.*", _CHOOSE),
+    (r"'.*' is not a valid choice for this field\.", _CHOOSE),
+    (r"Not a valid integer value\.?", "{label} must be a whole number"),
+    (r"Not a valid (decimal|float) value\.?", "{label} must be a number"),
+    (r"Not a valid date value\.?", "{label} must be a real date"),
+    (r"Number must be at least (.+)\.", "{label} must be {0} or more"),
+    (r"Number must be at most (.+)\.", "{label} must be {0} or less"),
+    (r"Number must be between (.+) and (.+)\.", "{label} must be between {0} and {1}"),
+    (
+        r"Invalid email address\.",
+        "Enter an email address in the correct format, like name@example.com",
+    ),
+    (r"Invalid URL\.", "Enter a web address in the correct format, like https://www.example.org"),
+    (r"This field is required\.", "Enter {what}"),
+    (r"Invalid input\.", "Check {what}"),
+]
+_DEFAULT_MESSAGES = [(re.compile(pattern), text) for pattern, text in _DEFAULT_MESSAGES]
+
+
+def _label_words(field) -> tuple[str, str]:
+    """("Date of birth", "date of birth") from the label, without "(optional)"."""
+    label = re.sub(r"\s*\(optional\)\s*$", "", field.label.text if field.label else "").strip()
+    label = label.rstrip(":?") or "This"
+    what = label if len(label) > 1 and label[1].isupper() else label[0].lower() + label[1:]
+    return label, what
+
+
+def govuk_message(field, message: str) -> str:
+    for pattern, text in _DEFAULT_MESSAGES:
+        match = pattern.fullmatch(str(message).strip())
+        if match:
+            label, what = _label_words(field)
+            return text.format(*match.groups(), label=label, what=what)
+    return message
+
+
+def _rewrite_default_messages(form) -> None:
+    for field in form:
+        subform = getattr(field, "form", None)
+        if subform is not None and hasattr(subform, "_fields"):
+            _rewrite_default_messages(subform)
+        elif isinstance(field.errors, list) and field.errors:
+            field.errors = [govuk_message(field, m) for m in field.errors]
+
+
+def install_govuk_messages() -> None:
+    """Give every FlaskForm (in every package) the GOV.UK wording above."""
+    if getattr(FlaskForm.validate, "_govuk_messages", False):
+        return
+    original = FlaskForm.validate
+
+    def validate(self, extra_validators=None):
+        ok = original(self, extra_validators=extra_validators)
+        if not ok:
+            _rewrite_default_messages(self)
+        return ok
+
+    validate._govuk_messages = True
+    FlaskForm.validate = validate
 
 
 def not_in_future(message="{label} must be today or in the past"):

@@ -81,3 +81,42 @@ def test_error_summary_links_to_the_date_input_at_fault(app):
     assert 'id="required_date-day"' in html
     container = re.search(r'<div class="govuk-date-input"[^>]*>', html).group(0)
     assert not re.search(r"\srequired(=|\s|>)", container), container
+
+
+def test_wtforms_own_messages_become_govuk_messages_naming_the_field(app):
+    from wtforms import IntegerField, SelectField, SelectMultipleField, StringField
+    from wtforms.validators import Email, Length
+
+    from core.forms import choices
+
+    class Odd(FlaskForm):
+        class Meta:
+            csrf = False
+
+        name = StringField("Name", validators=[Length(max=5)])
+        postcode = StringField("Postcode (optional)", validators=[Length(max=3)])
+        nhs = StringField("NHS number", validators=[Length(min=10, max=10)])
+        email = StringField("Email address", validators=[Email()])
+        kind = SelectField("Kind of provider", choices=choices([("a", "A")]))
+        teams = SelectMultipleField("Teams", choices=[], coerce=int)
+        age = IntegerField("Age")
+        own = StringField("Own", validators=[Length(max=1, message="Own message kept")])
+
+    data = MultiDict(
+        [("name", "toolong"), ("postcode", "AB1 2CD"), ("nhs", "123"), ("email", "nope")]
+        + [("kind", "zzz"), ("teams", "abc"), ("age", "x"), ("own", "xx")]
+    )
+    with app.test_request_context(method="POST", data=data):
+        form = Odd()
+        assert not form.validate()
+        errors = {name: messages[0] for name, messages in form.errors.items()}
+    assert errors == {
+        "name": "Name must be 5 characters or fewer",
+        "postcode": "Postcode must be 3 characters or fewer",
+        "nhs": "NHS number must be 10 characters",
+        "email": "Enter an email address in the correct format, like name@example.com",
+        "kind": "Select kind of provider",
+        "teams": "Select teams",
+        "age": "Age must be a whole number",
+        "own": "Own message kept",
+    }
