@@ -13,7 +13,9 @@ from .extensions import db
 from .models import User
 from .roles import parse_role
 
-users_cli = AppGroup("users", help="Manage users: create, set-password, disable, list.")
+users_cli = AppGroup(
+    "users", help="Manage users: create, set-password, disable, enable, unblock, list."
+)
 
 
 def _fail(message: str) -> None:
@@ -109,6 +111,20 @@ def enable_cmd(email):
     set_enabled(user, True)
     db.session.commit()
     click.echo(f"Enabled {user.email}.")
+
+
+@users_cli.command("unblock")
+@click.argument("email")
+def unblock_cmd(email):
+    """Lift a sign-in block on an account (after too many failed sign-ins)."""
+    from .throttle import block_for, lift_block
+
+    email = email.strip().lower()
+    if block_for("account", email) is None:
+        _fail(f"{email} is not blocked from signing in")
+    lift_block("account", email, reason="lifted from the command line")
+    db.session.commit()
+    click.echo(f"Block lifted on {email}.")
 
 
 @users_cli.command("list")

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from . import audit
 from .extensions import db
-from .models import AuditEvent, Team, User, utcnow
+from .models import Team, User, utcnow
 from .roles import Role
 from .sessions import end_sessions_for
+from .throttle import lift_block, sign_in_blocked
 
 _STRONG = PasswordHasher()  # argon2id with the library's recommended (RFC 9106) costs
 # Tests hash hundreds of passwords: there a cheap setting keeps the suite fast.
@@ -148,6 +147,8 @@ def set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
     end_sessions_for(user.id)  # a changed password ends every session of that user
+    if sign_in_blocked(user.email, ""):
+        lift_block("account", user.email, "new password set")
     db.session.flush()
 
 
@@ -203,40 +204,6 @@ def update_user(user: User, *, name: str, roles, teams, expected_version: int | 
 
 
 # --- Sign-in throttling -------------------------------------------------------------------
-
-
-def _recent_failures(*, email: str | None = None, ip: str | None = None) -> int:
-    window = timedelta(minutes=current_app.config["SIGN_IN_WINDOW_MINUTES"])
-    block = timedelta(minutes=current_app.config["SIGN_IN_BLOCK_MINUTES"])
-    # Look back over the block period too, so a block lasts its full length.
-    since = utcnow() - max(window, block)
-    conditions = []
-    if email:
-        conditions.append(AuditEvent.user_email == email)
-    if ip:
-        conditions.append(AuditEvent.ip == ip)
-    q = (
-        select(AuditEvent.occurred_at)
-        .where(
-            AuditEvent.action == "sign_in_failed",
-            AuditEvent.occurred_at >= since,
-            or_(*conditions),
-        )
-        .order_by(AuditEvent.occurred_at)
-    )
-    times = db.session.scalars(q).all()
-    limit = current_app.config["SIGN_IN_MAX_FAILURES"]
-    # Blocked if some window of `window` length holds `limit` failures and the block has not run out.
-    now = utcnow()
-    for i in range(len(times) - limit + 1):
-        if times[i + limit - 1] - times[i] <= window and now - times[i + limit - 1] < block:
-            return limit
-    return 0
-
-
-def sign_in_blocked(email: str, ip: str) -> bool:
-    limit = current_app.config["SIGN_IN_MAX_FAILURES"]
-    return bool(_recent_failures(email=email) >= limit or (ip and _recent_failures(ip=ip) >= limit))
 
 
 def authenticate(email: str, password: str, ip: str) -> tuple[User | None, str | None]:

@@ -425,6 +425,29 @@ def audit_log():
 # --- Health ------------------------------------------------------------------------------
 
 
+@admin.get("/sign-in-blocks")
+@roles_required(Role.ADMINISTRATOR)
+def sign_in_blocks():
+    from .throttle import current_blocks
+
+    return render_template("core/admin/sign_in_blocks.html", blocks=current_blocks())
+
+
+@admin.post("/sign-in-blocks/lift")
+@roles_required(Role.ADMINISTRATOR)
+def sign_in_block_lift():
+    from .throttle import block_for, lift_block
+
+    kind = request.form.get("kind", "")
+    value = (request.form.get("value") or "").strip()
+    if kind not in ("account", "client") or block_for(kind, value) is None:
+        flash("That block had already ended.", "info")
+    else:
+        lift_block(kind, value, reason=f"lifted by {current_user.email}")
+        flash(f"The block on {value} has been lifted.", "success")
+    return redirect(url_for("admin.sign_in_blocks"))
+
+
 @admin.get("/health")
 @roles_required(Role.ADMINISTRATOR)
 def health_page():

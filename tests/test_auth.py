@@ -5,7 +5,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from core.extensions import db
-from core.models import AuditEvent, WebSession, utcnow
+from core.models import AuditEvent, User, WebSession, utcnow
 from core.roles import Role
 from tests.conftest import PASSWORD, csrf_token_from, sign_in
 
@@ -169,15 +169,58 @@ def test_block_ends_after_the_block_period(app, make_user):
     assert sign_in(app.test_client(), user.email).status_code == 200
     # Move the failures back in time past the block (audit rows are append-only, so the test
     # moves the clock instead).
-    import core.users as users_module
+    import core.throttle as throttle
 
     later = utcnow() + timedelta(minutes=app.config["SIGN_IN_BLOCK_MINUTES"] + 1)
-    original = users_module.utcnow
-    users_module.utcnow = lambda: later
+    original = throttle.utcnow
+    throttle.utcnow = lambda: later
     try:
         assert sign_in(app.test_client(), user.email).status_code == 302
     finally:
-        users_module.utcnow = original
+        throttle.utcnow = original
+
+
+def _fail_ten_times(app, email):
+    for i in range(10):
+        sign_in(app.test_client(), email, f"wrong-password-{i}")
+
+
+def test_an_administrator_sees_and_lifts_a_block(app, make_user, browser_as):
+    user = make_user(Role.PRACTITIONER)
+    admin = browser_as(Role.ADMINISTRATOR)  # signed in before the failures block this address
+    _fail_ten_times(app, user.email)
+    assert "too many unsuccessful" in sign_in(app.test_client(), user.email).get_data(as_text=True)
+    page = admin.get("/admin/sign-in-blocks").get_data(as_text=True)
+    assert user.email in page
+    lifted = admin.post("/admin/sign-in-blocks/lift", {"kind": "account", "value": user.email})
+    assert lifted.status_code == 302
+    assert sign_in(app.test_client(), user.email).status_code == 302
+    with app.app_context():
+        row = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "sign_in_unblocked"))
+        assert row.user_email == admin.user.email and user.email in row.detail
+    assert "Nothing is blocked now" in admin.get("/admin/sign-in-blocks").get_data(as_text=True)
+
+
+def test_a_new_password_from_an_administrator_lifts_the_accounts_block(app, make_user):
+    from core.users import set_password
+
+    user = make_user(Role.PRACTITIONER)
+    _fail_ten_times(app, user.email)
+    with app.test_request_context():
+        set_password(db.session.get(User, user.id), "a brand new long password")
+        db.session.commit()
+    assert sign_in(app.test_client(), user.email, "a brand new long password").status_code == 302
+
+
+def test_the_client_limit_can_be_set_apart_from_the_account_limit(app, make_user, monkeypatch):
+    """Staff behind one office address share an IP: a council can raise the client limit."""
+    monkeypatch.setitem(app.config, "SIGN_IN_CLIENT_MAX_FAILURES", 50)
+    first, second = make_user(Role.PRACTITIONER), make_user(Role.PRACTITIONER)
+    _fail_ten_times(app, first.email)  # blocks the account, not everyone at the address
+    assert sign_in(app.test_client(), second.email).status_code == 302
+    monkeypatch.setitem(app.config, "SIGN_IN_CLIENT_MAX_FAILURES", 10)
+    third = make_user(Role.PRACTITIONER)
+    assert sign_in(app.test_client(), third.email).status_code == 200  # the client is blocked
 
 
 def test_open_redirect_is_refused(client, make_user):

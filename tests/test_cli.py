@@ -154,3 +154,15 @@ def test_a_configuration_mistake_is_one_clear_line_not_a_traceback(tmp_path, env
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Configuration error: ")
     assert message in lines[0]
+
+
+def test_users_unblock_lifts_a_sign_in_block(app, make_user):
+    from tests.conftest import sign_in
+
+    user = make_user()
+    assert run(app, "users", "unblock", user.email).exit_code == 1  # not blocked
+    for i in range(10):
+        sign_in(app.test_client(), user.email, f"wrong-{i}")
+    result = run(app, "users", "unblock", user.email.upper())
+    assert result.exit_code == 0 and "Block lifted" in result.output
+    assert sign_in(app.test_client(), user.email).status_code == 302

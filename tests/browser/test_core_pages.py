@@ -180,3 +180,27 @@ def test_a_form_sent_after_the_session_ended_is_kept_for_the_same_person_only(
     expect(page).to_have_url(re.compile(r"/admin/users/new$"))
     expect(page.get_by_label("Full name")).to_have_value("")
     assert page.evaluate("sessionStorage.getItem('app-drafts')") is None
+
+
+def test_every_administration_page_is_linked_from_the_others_and_accessible(
+    page, live_server, live_user
+):
+    admin = live_user(Role.ADMINISTRATOR)
+    sign_in_page(page, live_server, admin.email)
+    page.goto(f"{live_server.url}/admin/users")
+    subnav = page.get_by_role("navigation", name="Administration pages")
+    labels = subnav.get_by_role("link").all_inner_texts()
+    assert labels == [
+        "Users",
+        "Teams",
+        "Localities",
+        "Sign-in blocks",
+        "Audit log",
+        "System health",
+    ]
+    for label in labels:
+        page.get_by_role("navigation", name="Administration pages").get_by_role(
+            "link", name=label
+        ).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(label)
+        assert_accessible(page, f"({label})")
