@@ -13,6 +13,7 @@ import secrets
 from datetime import timedelta
 
 from flask.sessions import SessionInterface, SessionMixin
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import CallbackDict
@@ -22,6 +23,14 @@ from .models import User, WebSession, utcnow
 
 # last_seen_at is refreshed at most this often, so most requests write nothing for the session.
 TOUCH_EVERY = timedelta(seconds=60)
+# Before sign-in a session holds only a CSRF token: it lives in a signed cookie (marked by this
+# prefix), so nobody can fill the sessions table by asking for the sign-in page. Replaying it
+# gains nothing. Signing in always starts a session held on the server.
+ANONYMOUS = "a."
+
+
+def _anonymous_serializer(app) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(app.secret_key, salt="anonymous-session")
 
 
 def _key(token: str) -> str:
@@ -54,6 +63,17 @@ class ServerSession(CallbackDict, SessionMixin):
 class DatabaseSessionInterface(SessionInterface):
     def open_session(self, app, request):
         token = request.cookies.get(app.config["SESSION_COOKIE_NAME"])
+        if token and token.startswith(ANONYMOUS) and len(token) <= 1024:
+            try:
+                data = _anonymous_serializer(app).loads(
+                    token.removeprefix(ANONYMOUS),
+                    max_age=app.config["SESSION_IDLE_MINUTES"] * 60,
+                )
+            except BadSignature:
+                return ServerSession()
+            if not isinstance(data, dict) or "_user_id" in data:
+                return ServerSession()  # never a signed-in session from a cookie
+            return ServerSession(data)
         if not token or len(token) > 128:
             return ServerSession()
         # One round trip: the session row with its user, roles and teams (the user loader then
@@ -108,6 +128,11 @@ class DatabaseSessionInterface(SessionInterface):
             return  # nothing to keep: no row, no cookie
         data = {k: v for k, v in session.items() if k != "_expired"}
         user_id = data.get("_user_id")
+        if not user_id and not session.row_exists:
+            if session.modified or session.regenerate_requested:
+                value = ANONYMOUS + _anonymous_serializer(app).dumps(data)
+                self._set_cookie(app, response, value)
+            return
         from flask import request
 
         if not session.row_exists:
@@ -135,14 +160,17 @@ class DatabaseSessionInterface(SessionInterface):
         else:
             return
         db.session.commit()
+        self._set_cookie(app, response, session.token)
+
+    def _set_cookie(self, app, response, value: str) -> None:
         response.set_cookie(
-            name,
-            session.token,
+            app.config["SESSION_COOKIE_NAME"],
+            value,
             httponly=self.get_cookie_httponly(app),
             secure=self.get_cookie_secure(app),
             samesite=self.get_cookie_samesite(app),
-            domain=domain,
-            path=path,
+            domain=self.get_cookie_domain(app),
+            path=self.get_cookie_path(app),
         )
 
 

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from core.extensions import db
 from core.models import AuditEvent, User, WebSession, utcnow
@@ -330,3 +330,30 @@ def test_stay_signed_in_needs_csrf_and_a_session(app, browser_as):
     assert browser.client.post("/session/extend").status_code == 400
     stranger = app.test_client()
     assert stranger.post("/session/extend").status_code in (302, 400)
+
+
+def test_visitors_who_have_not_signed_in_add_no_rows_to_the_sessions_table(app):
+    with app.app_context():
+        before = db.session.scalar(select(func.count()).select_from(WebSession))
+    for _ in range(20):
+        response = app.test_client().get("/sign-in")
+        assert response.status_code == 200
+        assert "session=a." in response.headers["Set-Cookie"]  # held in a signed cookie
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(WebSession)) == before
+
+
+def test_a_forged_anonymous_session_cookie_is_ignored(app, make_user):
+    user = make_user(Role.PRACTITIONER)
+    client = app.test_client()
+    client.set_cookie("session", "a.eyJfdXNlcl9pZCI6IjEifQ.forged.signature")
+    assert client.get("/").status_code == 302  # not signed in
+    assert sign_in(client, user.email).status_code == 302  # and a real sign-in still works
+    assert client.get("/").status_code in (200, 302)
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(WebSession).where(WebSession.user_id == user.id)
+            )
+            == 1
+        )
