@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from core.extensions import db
+from core.parsing import MAX_ID, whole_number
 from core.reference import SHORT_BREAK_TYPES, locality_labels
 
+from .checks import has_control_characters, message_name
 from .models import (
     CAPACITY_UNITS,
     PROVIDER_KINDS,
@@ -33,7 +35,9 @@ from .models import (
 from .services import (
     NEEDS,
     PROVIDER_FIELDS,
+    PROVIDER_LABELS,
     SERVICE_FIELDS,
+    SERVICE_LABELS,
     ProviderError,
     create_provider,
     create_service,
@@ -174,9 +178,11 @@ def _int(raw: str, column: str, blank_ok: bool = False) -> int | None:
     value = _text(raw)
     if not value and blank_ok:
         return None
-    if not value.isdigit():
-        raise ProviderError(f"{column} must be a whole number, not '{value}'")
-    return int(value)
+    number = whole_number(value, 0, MAX_ID)
+    if number is None:
+        shown = value if len(value) <= 20 else value[:20] + "..."
+        raise ProviderError(f"{column} must be a whole number, not '{shown}'")
+    return number
 
 
 def _provider_data(row: dict) -> dict:
@@ -284,47 +290,104 @@ def _import_service_row(row: dict, result: ImportResult) -> None:
         result.created += 1
 
 
+def is_empty(content: bytes) -> bool:
+    """Nothing in the file but an optional byte order mark and white space."""
+    return not content.removeprefix(b"\xef\xbb\xbf").strip()
+
+
+def _header(cells: list[str], what: str) -> tuple[list[str] | None, str]:
+    """The column names of the first line, or None and the reason they cannot be used.
+    Empty cells at the end (a spreadsheet's unused columns) are ignored."""
+    names = [c.strip() for c in cells]
+    while names and not names[-1]:
+        names.pop()
+    for number, name in enumerate(names, start=1):
+        if not name:
+            return None, f"Column {number} has no name in the first line"
+    for name in names:
+        if names.count(name) > 1:
+            return None, f"The column '{name}' appears more than once"
+    missing = sorted(REQUIRED[what] - set(names))
+    if missing:
+        return None, f"The first line must name the columns; missing: {', '.join(missing)}"
+    unknown = sorted(set(names) - set(PROVIDER_COLUMNS if what == "providers" else SERVICE_COLUMNS))
+    if unknown:
+        return None, f"Unknown columns: {', '.join(unknown)}"
+    return names, ""
+
+
+def _control_characters(row: dict, what: str) -> str:
+    """The first cell holding a control character (a NUL cannot even be looked up in
+    PostgreSQL), as a reason; or ''."""
+    labels = PROVIDER_LABELS if what == "providers" else SERVICE_LABELS
+    for column, value in row.items():
+        if value and has_control_characters(value):
+            name = message_name(labels, "rate_pence" if column == "rate" else column)
+            return f"{name} must not include control characters"
+    return ""
+
+
+def _line_error(exc: ProviderError) -> str:
+    """A row's problem; names the column when the message does not already."""
+    message = str(exc)
+    column = "rate" if exc.field == "rate_pence" else exc.field
+    if column and column not in message and column != "version":
+        return f"{message} (column {column})"
+    return message
+
+
 def import_csv(what: str, content: bytes) -> ImportResult:
     """Import a providers or services CSV: all of it, or (when any row has a problem) none of
     it, with each problem as (line number, reason). Flushes; the caller's request commits."""
     result = ImportResult()
+    if is_empty(content):
+        result.errors.append((1, "The selected file is empty"))
+        return result
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         result.errors.append((1, "The file must be a CSV saved as UTF-8"))
         return result
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    columns = {c.strip() for c in (reader.fieldnames or []) if c}
-    missing = sorted(REQUIRED[what] - columns)
-    if missing:
-        result.errors.append(
-            (1, f"The first line must name the columns; missing: {', '.join(missing)}")
-        )
-        return result
-    unknown = sorted(columns - set(PROVIDER_COLUMNS if what == "providers" else SERVICE_COLUMNS))
-    if unknown:
-        result.errors.append((1, f"Unknown columns: {', '.join(unknown)}"))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        columns, problem = _header(next(reader, []), what)
+    except csv.Error:
+        columns, problem = None, "The first line could not be read as CSV"
+    if columns is None:
+        result.errors.append((1, problem))
         return result
     handle = _import_provider_row if what == "providers" else _import_service_row
     savepoint = db.session.begin_nested()
     line = reader.line_num + 1
     count = 0
-    for row in reader:
-        count += 1
-        row = {(k or "").strip(): v for k, v in row.items()}
-        if None in row or "" in row:
-            result.errors.append((line, "The row has more cells than there are columns"))
-        elif count > MAX_ROWS:
-            result.errors.append((line, f"A file can hold at most {MAX_ROWS} rows"))
+    while True:
+        try:
+            cells = next(reader, None)
+        except csv.Error:
+            result.errors.append((line, "This line could not be read as CSV"))
             break
-        elif any(_text(v) for v in row.values() if isinstance(v, str)):
-            try:
-                with db.session.begin_nested():
-                    handle(row, result)
-            except ProviderError as exc:
-                result.errors.append((line, str(exc)))
+        if cells is None:
+            break
+        extra = cells[len(columns) :]
+        row = dict(zip(columns, cells, strict=False))
+        if any(_text(v) for v in row.values()) or any(c.strip() for c in extra):
+            count += 1
+            if count > MAX_ROWS:
+                result.errors.append((line, f"A file can hold at most {MAX_ROWS} rows"))
+                break
+            control = _control_characters(row, what)
+            if any(c.strip() for c in extra):
+                result.errors.append((line, "The row has more cells than there are columns"))
+            elif control:
+                result.errors.append((line, control))
+            else:
+                try:
+                    with db.session.begin_nested():
+                        handle(row, result)
+                except ProviderError as exc:
+                    result.errors.append((line, _line_error(exc)))
         line = reader.line_num + 1
-    if not count:
+    if not count and not result.errors:
         result.errors.append((2, "The file has no rows to import"))
     if result.errors:
         savepoint.rollback()

@@ -27,8 +27,22 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from core.forms import GovDateField, choices
+from core.parsing import whole_number as parse_whole_number
 from core.reference import MAX_AGE, SHORT_BREAK_TYPES
 
+from .checks import (
+    CAPACITY_MAX,
+    NEEDS,
+    PROVIDER_FIELDS,
+    PROVIDER_LABELS,
+    SERVICE_FIELDS,
+    SERVICE_LABELS,
+    message_name,
+    parse_pounds,
+    pence_to_pounds_text,
+    text_limit,
+)
+from .conflicts import fingerprints
 from .models import (
     CAPACITY_UNITS,
     PROVIDER_KINDS,
@@ -39,16 +53,19 @@ from .models import (
     RUNS,
     SE7_QUESTIONS,
     SERVICE_TIERS,
+    Provider,
+    ProviderService,
 )
-from .services import NEEDS, parse_pounds, pence_to_pounds_text
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
 def whole_number(low: int, high: int, message: str):
+    """A whole number from low to high in ASCII digits (str.isdigit() would let "²" through)."""
+
     def check(form, field):
         raw = (field.data or "").strip()
-        if raw and not (raw.isdigit() and low <= int(raw) <= high):
+        if raw and parse_whole_number(raw, low, high) is None:
             raise ValidationError(message)
 
     return check
@@ -62,86 +79,147 @@ def pounds(form, field):
             raise ValidationError(str(exc)) from None
 
 
-def _text(label, required=None, max_length=200, description=None):
+def _label(labels, name, optional):
+    return labels[name] + (" (optional)" if optional else "")
+
+
+def _text(model, name, required=None, description=None):
+    """A one-line text input labelled and limited from one place: the label from the
+    checks' labels, the length from the model's column."""
+    labels = PROVIDER_LABELS if model is Provider else SERVICE_LABELS
+    limit = text_limit(model, name)
     validators = [DataRequired(required)] if required else [Optional()]
     validators.append(
-        Length(max=max_length, message=f"{label} must be {max_length} characters or fewer")
+        Length(
+            max=limit, message=f"{message_name(labels, name)} must be {limit} characters or fewer"
+        )
     )
-    return StringField(label, widget=GovTextInput(), validators=validators, description=description)
+    return StringField(
+        _label(labels, name, not required),
+        widget=GovTextInput(),
+        validators=validators,
+        description=description,
+    )
 
 
-def _area(label, description=None):
+def _area(model, name, description=None, optional=True):
+    labels = PROVIDER_LABELS if model is Provider else SERVICE_LABELS
+    limit = text_limit(model, name)
     return TextAreaField(
-        label,
+        _label(labels, name, optional),
         widget=GovTextArea(),
         validators=[
             Optional(),
-            Length(max=5000, message=f"{label} must be 5000 characters or fewer"),
+            Length(
+                max=limit,
+                message=f"{message_name(labels, name)} must be {limit} characters or fewer",
+            ),
         ],
         description=description,
     )
 
 
-class ProviderForm(FlaskForm):
-    name = _text("Provider name", "Enter the provider's name")
-    kind = RadioField(
-        "Kind of provider",
+def _radio(label, options, message, **kwargs):
+    """Radios whose required and tampered-with answers both get the GOV.UK message."""
+    return RadioField(
+        label,
         widget=GovRadioInput(),
-        choices=choices(PROVIDER_KINDS.items()),
-        validators=[InputRequired("Select the kind of provider")],
+        choices=choices(options),
+        validators=kwargs.pop("validators", None) or [InputRequired(message)],
+        invalid_choice_message=message,
+        **kwargs,
     )
-    status = RadioField(
-        "Status",
-        widget=GovRadioInput(),
-        choices=choices(PROVIDER_STATUSES.items()),
-        default="on_framework",
-        validators=[InputRequired("Select the provider's status")],
+
+
+def _checkboxes(label, options, message, invalid_message, **kwargs):
+    return SelectMultipleField(
+        label,
+        widget=GovCheckboxesInput(),
+        choices=options,
+        validators=[InputRequired(message)] if message else [Optional()],
+        invalid_choice_message=invalid_message,
+        **kwargs,
     )
-    description = _area("Description (optional)", "What the provider does, in plain English.")
-    registration_body = RadioField(
+
+
+def _select(label, options, invalid_message):
+    return SelectField(
+        label,
+        widget=GovSelect(),
+        choices=options,
+        validators=[Optional()],
+        invalid_choice_message=invalid_message,
+    )
+
+
+class DateField(GovDateField):
+    """core's GovDateField, with "(optional)" left out of its messages."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(str(exc).replace(" (optional)", "")) from None
+
+
+class EditForm(FlaskForm):
+    """What an edit form carries besides its fields: the record's version (optimistic locking)
+    and the fingerprints of what it opened with (see ``providers.conflicts``). The version's
+    id is where an edit conflict's error summary link goes, the explanation above the form;
+    templates render the hidden input itself with id="version"."""
+
+    version = HiddenField(id="edit-conflict")
+    loaded = HiddenField()
+
+
+class ProviderForm(EditForm):
+    name = _text(Provider, "name", "Enter the provider's name")
+    kind = _radio("Kind of provider", PROVIDER_KINDS.items(), "Select the kind of provider")
+    status = _radio(
+        "Status", PROVIDER_STATUSES.items(), "Select the provider's status", default="on_framework"
+    )
+    description = _area(Provider, "description", "What the provider does, in plain English.")
+    registration_body = _radio(
         "Registered with",
-        widget=GovRadioInput(),
-        choices=choices(REGISTRATION_BODIES.items()),
+        REGISTRATION_BODIES.items(),
+        "Select Ofsted, CQC or not registered",
         default="",
         validators=[Optional()],
     )
-    registration_number = _text("Registration number (optional)", max_length=40)
+    registration_number = _text(Provider, "registration_number")
     registration_rating = SelectField(
         "Latest inspection rating",
         widget=GovSelect(),
         choices=choices(REGISTRATION_RATINGS.items()),
         default="",
         validators=[Optional()],
+        invalid_choice_message="Select a registration rating from the list",
     )
-    contact_name = _text("Contact name (optional)")
-    email = _text("Email address (optional)", max_length=254)
-    phone = _text("Telephone (optional)", max_length=40)
-    website = _text("Website (optional)", max_length=300)
-    address_line_1 = _text("Address line 1 (optional)")
-    address_line_2 = _text("Address line 2 (optional)")
-    town = _text("Town or city (optional)", max_length=100)
-    postcode = _text("Postcode (optional)", max_length=10)
-    localities = SelectMultipleField(
-        "Localities served", widget=GovCheckboxesInput(), choices=[], validators=[Optional()]
-    )
-    direct_payments = RadioField(
+    contact_name = _text(Provider, "contact_name")
+    email = _text(Provider, "email")
+    phone = _text(Provider, "phone")
+    website = _text(Provider, "website", description="For example, https://www.example.org")
+    address_line_1 = _text(Provider, "address_line_1")
+    address_line_2 = _text(Provider, "address_line_2")
+    town = _text(Provider, "town")
+    postcode = _text(Provider, "postcode")
+    localities = _checkboxes("Localities served", [], None, "Select localities from the list")
+    direct_payments = _radio(
         "Can direct payment holders buy from this provider?",
-        widget=GovRadioInput(),
-        choices=choices(YES_NO),
-        validators=[InputRequired("Select yes if direct payment holders can buy from them")],
+        YES_NO,
+        "Select yes if direct payment holders can buy from them",
     )
-    dbs_expires_on = GovDateField(
+    dbs_expires_on = DateField(
         "DBS check expires (optional)",
         validators=[Optional()],
         description="For example, 27 3 2027",
     )
-    insurance_expires_on = GovDateField(
+    insurance_expires_on = DateField(
         "Insurance expires (optional)",
         validators=[Optional()],
         description="For example, 27 3 2027",
     )
-    notes = _area("Notes (optional)", "For council staff only: never published.")
-    version = HiddenField()
+    notes = _area(Provider, "notes", "For council staff only: never published.")
     submit = SubmitField("Save provider", widget=GovSubmitInput())
 
     def data_for_service(self) -> dict:
@@ -175,77 +253,68 @@ class ProviderForm(FlaskForm):
             else:
                 getattr(self, key).data = getattr(provider, key)
         self.version.data = str(provider.version)
+        self.loaded.data = fingerprints(provider, PROVIDER_FIELDS)
 
 
-class ServiceForm(FlaskForm):
-    name = _text("Service name", "Enter the service's name")
-    short_break_type = RadioField(
-        "Type of short break",
-        widget=GovRadioInput(),
-        choices=choices(SHORT_BREAK_TYPES.items()),
-        validators=[InputRequired("Select the type of short break")],
+def _age(label, message_start):
+    return StringField(
+        label,
+        widget=GovTextInput(),
+        validators=[
+            DataRequired(f"Enter the {label.lower()}"),
+            whole_number(0, MAX_AGE, f"{message_start} must be a whole number from 0 to {MAX_AGE}"),
+        ],
     )
-    tier = RadioField(
+
+
+class ServiceForm(EditForm):
+    name = _text(ProviderService, "name", "Enter the service's name")
+    short_break_type = _radio(
+        "Type of short break", SHORT_BREAK_TYPES.items(), "Select the type of short break"
+    )
+    tier = _radio(
         "Tier",
-        widget=GovRadioInput(),
-        choices=choices(
-            [
-                ("targeted", "Targeted: families use it without a social care assessment"),
-                ("specialist", "Specialist: by assessment or with a direct payment"),
-            ]
-        ),
-        validators=[InputRequired("Select targeted or specialist")],
-    )
-    age_from = StringField(
-        "Youngest age",
-        widget=GovTextInput(),
-        validators=[
-            DataRequired("Enter the youngest age"),
-            whole_number(0, MAX_AGE, f"Youngest age must be a whole number from 0 to {MAX_AGE}"),
+        [
+            ("targeted", "Targeted: families use it without a social care assessment"),
+            ("specialist", "Specialist: by assessment or with a direct payment"),
         ],
+        "Select targeted or specialist",
     )
-    age_to = StringField(
-        "Oldest age",
-        widget=GovTextInput(),
-        validators=[
-            DataRequired("Enter the oldest age"),
-            whole_number(0, MAX_AGE, f"Oldest age must be a whole number from 0 to {MAX_AGE}"),
-        ],
-    )
-    needs = SelectMultipleField(
+    age_from = _age("Youngest age", "Youngest age")
+    age_to = _age("Oldest age", "Oldest age")
+    needs = _checkboxes(
         "Needs catered for",
-        widget=GovCheckboxesInput(),
-        choices=choices(NEEDS.items()),
-        validators=[InputRequired("Select at least one need the service caters for")],
+        choices(NEEDS.items()),
+        "Select at least one need the service caters for",
+        "Select the needs the service caters for from the list",
         description="Children in Need census disability categories. Select all that apply.",
     )
-    localities = SelectMultipleField(
+    localities = _checkboxes(
         "Localities",
-        widget=GovCheckboxesInput(),
-        choices=[],
-        validators=[InputRequired("Select at least one locality")],
+        [],
+        "Select at least one locality",
+        "Select localities from the list",
         description="Where families can use the service. Select all that apply.",
     )
-    runs = SelectMultipleField(
+    runs = _checkboxes(
         "When it runs (optional)",
-        widget=GovCheckboxesInput(),
-        choices=choices(RUNS.items()),
-        validators=[Optional()],
+        choices(RUNS.items()),
+        None,
+        "Select when the service runs from the list",
     )
     capacity = StringField(
         "Capacity (optional)",
         widget=GovTextInput(),
         validators=[
             Optional(),
-            whole_number(0, 100_000, "Capacity must be a whole number, like 12"),
+            whole_number(0, CAPACITY_MAX, "Capacity must be a whole number, like 12"),
         ],
     )
-    capacity_unit = RadioField(
+    capacity_unit = _radio(
         "Capacity is counted in",
-        widget=GovRadioInput(),
-        choices=choices(CAPACITY_UNITS.items()),
+        CAPACITY_UNITS.items(),
+        "Select places per session or nights a year",
         default="places_per_session",
-        validators=[InputRequired("Select places per session or nights a year")],
     )
     rate = StringField(
         "Rate in pounds (optional)",
@@ -253,47 +322,46 @@ class ServiceForm(FlaskForm):
         validators=[Optional(), pounds],
         description="For example, 12.50",
     )
-    rate_unit = RadioField(
+    rate_unit = _radio(
         "Rate is charged",
-        widget=GovRadioInput(),
-        choices=choices(RATE_UNITS.items()),
+        RATE_UNITS.items(),
+        "Select per hour, per session or per night",
         default="session",
-        validators=[InputRequired("Select per hour, per session or per night")],
     )
-    published = RadioField(
+    published = _radio(
         "Publish in the Local Offer directory?",
-        widget=GovRadioInput(),
-        choices=choices(YES_NO),
+        YES_NO,
+        "Select yes to publish the service",
         default="no",
-        validators=[InputRequired("Select yes to publish the service")],
         description="Published services can be read by anyone, without signing in.",
     )
-    venue_name = _text("Venue name (optional)")
-    venue_address = _text("Venue address (optional)")
-    venue_town = _text("Venue town or city (optional)", max_length=100)
-    venue_postcode = _text("Venue postcode (optional)", max_length=10)
-    contact_name = _text("Contact name (optional)")
-    contact_email = _text("Contact email address (optional)", max_length=254)
-    contact_phone = _text("Contact telephone (optional)", max_length=40)
-    version = HiddenField()
+    venue_name = _text(ProviderService, "venue_name")
+    venue_address = _text(ProviderService, "venue_address")
+    venue_town = _text(ProviderService, "venue_town")
+    venue_postcode = _text(ProviderService, "venue_postcode")
+    contact_name = _text(ProviderService, "contact_name")
+    contact_email = _text(ProviderService, "contact_email")
+    contact_phone = _text(ProviderService, "contact_phone")
     submit = SubmitField("Save service", widget=GovSubmitInput())
 
     def validate_age_to(self, field):
-        low, high = (self.age_from.data or "").strip(), (field.data or "").strip()
-        if low.isdigit() and high.isdigit() and int(high) < int(low):
+        low = parse_whole_number(self.age_from.data, 0, MAX_AGE)
+        high = parse_whole_number(field.data, 0, MAX_AGE)
+        if low is not None and high is not None and high < low:
             raise ValidationError("Oldest age must be the same as or more than the youngest")
 
     def data_for_service(self) -> dict:
+        capacity = (self.capacity.data or "").strip()
         data = {
             "name": self.name.data,
             "short_break_type": self.short_break_type.data,
             "tier": self.tier.data,
-            "age_from": int(self.age_from.data),
-            "age_to": int(self.age_to.data),
+            "age_from": parse_whole_number(self.age_from.data, 0, MAX_AGE),
+            "age_to": parse_whole_number(self.age_to.data, 0, MAX_AGE),
             "needs": list(self.needs.data or []),
             "localities": list(self.localities.data or []),
             "runs": list(self.runs.data or []),
-            "capacity": int(self.capacity.data) if (self.capacity.data or "").strip() else None,
+            "capacity": parse_whole_number(capacity, 0, CAPACITY_MAX) if capacity else None,
             "capacity_unit": self.capacity_unit.data,
             "rate_pence": parse_pounds(self.rate.data) if (self.rate.data or "").strip() else None,
             "rate_unit": self.rate_unit.data,
@@ -340,6 +408,7 @@ class ServiceForm(FlaskForm):
         self.rate.data = pence_to_pounds_text(service.rate_pence)
         self.published.data = "yes" if service.published else "no"
         self.version.data = str(service.version)
+        self.loaded.data = fingerprints(service, SERVICE_FIELDS)
 
 
 # The nine SE7 answers, added to ServiceForm as text areas named after the model's columns.
@@ -355,7 +424,7 @@ _SE7_HINTS = {
     "who_to_contact": "First point of contact, and who to talk to if worried.",
 }
 for _field, _question in SE7_QUESTIONS:
-    setattr(ServiceForm, _field, _area(_question, _SE7_HINTS[_field]))
+    setattr(ServiceForm, _field, _area(ProviderService, _field, _SE7_HINTS[_field], optional=False))
 
 
 class DirectorySearchForm(FlaskForm):
@@ -375,24 +444,19 @@ class DirectorySearchForm(FlaskForm):
             whole_number(0, MAX_AGE, f"Age must be a whole number from 0 to {MAX_AGE}"),
         ],
     )
-    locality = SelectField("Locality", widget=GovSelect(), choices=[], validators=[Optional()])
-    need = SelectField(
-        "Need",
-        widget=GovSelect(),
-        choices=choices([("", "Any need"), *NEEDS.items()]),
-        validators=[Optional()],
+    locality = _select("Locality", [], "Select a locality from the list")
+    need = _select(
+        "Need", choices([("", "Any need"), *NEEDS.items()]), "Select a need from the list"
     )
-    short_break_type = SelectField(
+    short_break_type = _select(
         "Type of short break",
-        widget=GovSelect(),
-        choices=choices([("", "Any type"), *SHORT_BREAK_TYPES.items()]),
-        validators=[Optional()],
+        choices([("", "Any type"), *SHORT_BREAK_TYPES.items()]),
+        "Select a type of short break from the list",
     )
-    tier = SelectField(
+    tier = _select(
         "Tier",
-        widget=GovSelect(),
-        choices=choices([("", "Targeted or specialist"), *SERVICE_TIERS.items()]),
-        validators=[Optional()],
+        choices([("", "Targeted or specialist"), *SERVICE_TIERS.items()]),
+        "Select targeted or specialist",
     )
     direct_payments = BooleanField(
         "Can be bought with a direct payment", widget=GovCheckboxInput(), validators=[Optional()]
@@ -401,11 +465,10 @@ class DirectorySearchForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    what = RadioField(
+    what = _radio(
         "What does the file hold?",
-        widget=GovRadioInput(),
-        choices=choices([("providers", "Providers"), ("services", "Services")]),
-        validators=[InputRequired("Select providers or services")],
+        [("providers", "Providers"), ("services", "Services")],
+        "Select providers or services",
     )
     file = FileField("CSV file", widget=GovFileInput())
     submit = SubmitField("Import file", widget=GovSubmitInput())

@@ -2,34 +2,47 @@
 
 Only published services of providers on the framework appear; nothing about a child ever does
 (this module reads only the providers tables), nor a provider's notes, DBS or insurance dates,
-or address. Identifiers are UUIDs: services and providers carry their own; the objects nested
-in them (cost options, schedules, contacts, service areas, ...) get UUIDs derived from their
-parent's, so they are stable from one request to the next. Taxonomies: the regulation 4
-short-break types, the needs (CIN census disability categories) and the tiers.
+or address. The objects are built in ``openreferral_data`` (which also says where each SE7
+answer goes). Every response is JSON, errors too: a bad query parameter is a 400, an unknown id
+a 404, and anything unexpected a 500 that reveals nothing of the inside.
 """
 
 from __future__ import annotations
 
 import math
 import re
-import uuid
 from decimal import Decimal
 
-from flask import Blueprint, current_app, jsonify, request
-from sqlalchemy import func, select
-from werkzeug.exceptions import HTTPException
+from flask import Blueprint, jsonify, request
+from sqlalchemy import and_, func, or_, select
+from werkzeug.exceptions import HTTPException, default_exceptions
 
 from core.access import public
 from core.extensions import csrf, db
-from core.reference import SHORT_BREAK_TYPES, locality_labels
+from core.parsing import whole_number
 
-from .models import RATE_UNITS, REGISTRATION_RATINGS, RUNS, SERVICE_TIERS, ProviderService
-from .services import NEEDS, search_services_stmt
+from .models import ProviderService
+from .openreferral_data import (
+    TAXONOMIES,
+    all_terms,
+    full_service,
+    has_location,
+    service_core,
+    taxonomy_id,
+    taxonomy_json,
+    term_id,
+    term_json,
+)
+from .openreferral_data import (
+    service_at_location as service_at_location_json,
+)
+from .services import search_services_stmt
+
+__all__ = ["TAXONOMIES", "openreferral_blueprint", "taxonomy_id", "term_id"]
 
 openreferral_blueprint = Blueprint("openreferral", __name__, url_prefix="/openreferral")
 csrf.exempt(openreferral_blueprint)
 
-NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://shortbreaks.example/openreferral")
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 200
 PROFILE_URL = "https://github.com/openreferral/uk-profile"
@@ -37,30 +50,7 @@ OPENAPI_URL = "https://raw.githubusercontent.com/openreferral/uk-profile/main/op
 UUID_RE = re.compile(
     r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 )
-
-# (key, name, description, terms)
-TAXONOMIES = [
-    (
-        "short_break_type",
-        "Short break types",
-        "The range of short breaks in regulation 4 of the Breaks for Carers of Disabled "
-        "Children Regulations 2011.",
-        SHORT_BREAK_TYPES,
-    ),
-    (
-        "need",
-        "Needs",
-        "Disabilities a service caters for: the Children in Need census disability categories.",
-        NEEDS,
-    ),
-    (
-        "tier",
-        "Short break tiers",
-        "Targeted short breaks are used without a social care assessment; specialist short "
-        "breaks follow an assessment or are bought with a direct payment.",
-        SERVICE_TIERS,
-    ),
-]
+SERVER_ERROR = "Sorry, there is a problem with the service"
 
 
 class BadRequest(Exception):
@@ -69,47 +59,9 @@ class BadRequest(Exception):
         self.message = message
 
 
-def _id(*parts) -> str:
-    return str(uuid.uuid5(NAMESPACE, ":".join(str(p) for p in parts)))
-
-
-def taxonomy_id(key: str) -> str:
-    return _id("taxonomy", key)
-
-
-def term_id(key: str, code: str) -> str:
-    return _id("term", key, code)
-
-
-def _all_terms():
-    """{term uuid: (taxonomy key, code, label)}."""
-    return {
-        term_id(key, code): (key, code, label)
-        for key, _name, _desc, terms in TAXONOMIES
-        for code, label in terms.items()
-    }
-
-
-def _term_json(key: str, code: str, label: str) -> dict:
-    taxonomy_name = next(name for k, name, _d, _t in TAXONOMIES if k == key)
-    return {
-        "id": term_id(key, code),
-        "name": label,
-        "description": f"{taxonomy_name}: {label}",
-        "taxonomy": taxonomy_name,
-        "taxonomy_id": taxonomy_id(key),
-        "term": code,
-    }
-
-
-def _taxonomy_json(key: str, name: str, description: str, terms: dict) -> dict:
-    return {
-        "id": taxonomy_id(key),
-        "name": name,
-        "description": description,
-        "version": "1",
-        "taxonomy_terms": [_term_json(key, c, label) for c, label in terms.items()],
-    }
+class NotFound(HTTPException):
+    code = 404
+    description = "No published record has this id"
 
 
 # --- Errors: JSON on this blueprint, never the HTML pages ------------------------------------
@@ -126,9 +78,25 @@ def _bad_request(exc):
     return _error(400, exc.message)
 
 
-@openreferral_blueprint.errorhandler(HTTPException)
 def _http_error(exc):
-    return _error(exc.code or 500, exc.description or exc.name)
+    if (exc.code or 500) >= 500:
+        return _server_error(exc)
+    return _error(exc.code, exc.description or exc.name)
+
+
+def _server_error(exc):
+    """Anything unexpected: a JSON 500 saying nothing of the inside (Flask has logged it)."""
+    db.session.rollback()
+    return _error(500, SERVER_ERROR)
+
+
+# Handlers by status code come before the application's HTML pages for the same codes. An
+# unexpected exception reaches the 500 one after Flask has logged it (or, under test with
+# exceptions propagating, is raised to the test); the class handler catches this module's own
+# HTTP errors, such as NotFound below.
+for _code in default_exceptions:
+    openreferral_blueprint.register_error_handler(_code, _http_error)
+openreferral_blueprint.register_error_handler(HTTPException, _http_error)
 
 
 @openreferral_blueprint.after_request
@@ -145,9 +113,10 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    value = whole_number(raw, low, high)
+    if value is None:
         raise BadRequest(f"{name} must be a whole number from {low} to {high}")
-    return int(raw)
+    return value
 
 
 def _age_arg(name: str) -> int | None:
@@ -155,7 +124,7 @@ def _age_arg(name: str) -> int | None:
     if raw is None or raw == "":
         return None
     try:
-        value = Decimal(raw)
+        value = Decimal(raw) if raw.isascii() else None
     except ArithmeticError:
         value = None
     if value is None or not value.is_finite() or not 0 <= value <= 150:
@@ -174,7 +143,7 @@ def _filters() -> dict:
     if term:
         if not UUID_RE.match(term):
             raise BadRequest("taxonomy_term_id must be a UUID")
-        found = _all_terms().get(term.lower())
+        found = all_terms().get(term.lower())
         filters["taxonomy_code"] = found[1] if found else "-no-such-term-"
     taxonomy = request.args.get("taxonomy_id")
     if taxonomy:
@@ -215,229 +184,6 @@ def _list_slice(items: list, to_json) -> dict:
     return _page_json([to_json(*i) for i in chunk], len(items), page, per_page)
 
 
-# --- Building the objects ---------------------------------------------------------------------
-
-
-def _timestamp(value) -> str:
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
-
-
-def _organization(service: ProviderService) -> dict:
-    provider = service.provider
-    org = {
-        "id": provider.public_id,
-        "name": provider.name,
-        "description": provider.description
-        or f"{provider.kind_label} on the council's short breaks framework.",
-    }
-    if provider.email:
-        org["email"] = provider.email
-    if provider.website.startswith(("https://", "http://")):
-        org["website"] = provider.website
-    return org
-
-
-def _accreditations(service: ProviderService) -> str:
-    provider = service.provider
-    if not provider.registration_body:
-        return ""
-    body = provider.registration_body.upper() if provider.registration_body == "cqc" else "Ofsted"
-    text = f"Registered with {body}"
-    if provider.registration_number:
-        text += f" ({provider.registration_number})"
-    if provider.registration_rating:
-        text += f", rated {REGISTRATION_RATINGS[provider.registration_rating]}"
-    return text
-
-
-def _service_core(service: ProviderService) -> dict:
-    """The one-to-one fields of a service (what /services lists)."""
-    data = {
-        "id": service.public_id,
-        "organization_id": service.provider.public_id,
-        "name": service.name,
-        "description": service.what_it_does,
-        "status": "active",
-        "minimum_age": service.age_from,
-        "maximum_age": service.age_to,
-        "assured_date": service.updated_at.date().isoformat(),
-        # The service or its provider, whichever changed last.
-        "last_modified": _timestamp(max(service.updated_at, service.provider.updated_at)),
-    }
-    email = service.contact_email or service.provider.email
-    if email:
-        data["email"] = email
-    if service.provider.website.startswith(("https://", "http://")):
-        data["url"] = service.provider.website
-    accreditations = _accreditations(service)
-    if accreditations:
-        data["accreditations"] = accreditations
-    data["organization"] = _organization(service)
-    return data
-
-
-def _attributes(service: ProviderService) -> list[dict]:
-    codes = [("short_break_type", service.short_break_type), ("tier", service.tier)]
-    codes += [("need", n) for n in service.needs]
-    labels = {"short_break_type": SHORT_BREAK_TYPES, "tier": SERVICE_TIERS, "need": NEEDS}
-    out = []
-    for key, code in codes:
-        if code not in labels[key]:
-            continue
-        term = _term_json(key, code, labels[key][code])
-        out.append(
-            {
-                "id": _id(service.public_id, "attribute", key, code),
-                "link_id": service.public_id,
-                "link_type": "service",
-                "taxonomy_term_id": term["id"],
-                "taxonomy_term": term,
-            }
-        )
-    return out
-
-
-def _cost_options(service: ProviderService) -> list[dict]:
-    if service.rate_pence is None:
-        return []
-    whole, part = divmod(service.rate_pence, 100)
-    unit = RATE_UNITS.get(service.rate_unit, "")
-    how = (
-        "Families can pay for it, or use a direct payment."
-        if service.provider.direct_payments
-        else "Paid for by the council for families it is arranged for."
-    )
-    return [
-        {
-            "id": _id(service.public_id, "cost_option"),
-            "service_id": service.public_id,
-            "option": unit.capitalize(),
-            # JSON has only one kind of number; the exact figure is in amount_description.
-            "amount": float(Decimal(service.rate_pence) / 100),
-            "amount_description": f"£{whole:,}.{part:02d} {unit}. {how}",
-        }
-    ]
-
-
-def _schedules(service: ProviderService) -> list[dict]:
-    out = []
-    for code in service.runs:
-        schedule = {
-            "id": _id(service.public_id, "schedule", code),
-            "service_id": service.public_id,
-            "description": RUNS.get(code, code),
-        }
-        if code == "weekends":
-            schedule.update(freq="WEEKLY", byday="SA,SU")
-        elif code == "evenings":
-            schedule.update(freq="WEEKLY", byday="MO,TU,WE,TH,FR", opens_at="17:00")
-        out.append(schedule)
-    return out
-
-
-def _service_areas(service: ProviderService) -> list[dict]:
-    labels = locality_labels()
-    return [
-        {
-            "id": _id(service.public_id, "service_area", code),
-            "service_id": service.public_id,
-            "name": labels.get(code, code),
-            "service_area": labels.get(code, code),
-        }
-        for code in service.localities
-    ]
-
-
-def _contacts(service: ProviderService) -> list[dict]:
-    name = service.contact_name or service.provider.contact_name
-    if not name:
-        return []
-    contact = {
-        "id": _id(service.public_id, "contact"),
-        "service_id": service.public_id,
-        "name": name,
-        "title": f"Contact for {service.name}",
-    }
-    phone = service.contact_phone or service.provider.phone
-    if phone:
-        contact["phones"] = [{"id": _id(service.public_id, "contact_phone"), "number": phone}]
-    email = service.contact_email or service.provider.email
-    if email:
-        contact["email"] = email
-    return [contact]
-
-
-def _location(service: ProviderService, full: bool) -> dict:
-    location_id = _id(service.venue_public_id, "location")
-    location = {
-        "id": location_id,
-        "location_type": "physical",
-        "name": service.venue_name or service.name,
-    }
-    if full:
-        location["addresses"] = [
-            {
-                "id": _id(service.venue_public_id, "address"),
-                "location_id": location_id,
-                "address_1": service.venue_address,
-                "city": service.venue_town,
-                "state_province": current_app.config["COUNCIL_NAME"],
-                "postal_code": service.venue_postcode,
-                "country": "GB",
-                "address_type": "physical",
-            }
-        ]
-        if service.accessibility:
-            location["accessibility"] = [
-                {
-                    "id": _id(service.venue_public_id, "accessibility"),
-                    "location_id": location_id,
-                    "description": service.accessibility,
-                }
-            ]
-    return location
-
-
-def _service_at_location(service: ProviderService, full: bool, nested_service: bool) -> dict:
-    location = _location(service, full)
-    out = {
-        "id": service.venue_public_id,
-        "service_id": service.public_id,
-        "location_id": location["id"],
-        "location": location,
-    }
-    if nested_service:
-        out["service"] = (
-            _full_service(service, with_locations=False) if full else _service_core(service)
-        )
-    return out
-
-
-def _full_service(service: ProviderService, with_locations: bool = True) -> dict:
-    data = _service_core(service)
-    data.update(
-        {
-            "schedules": _schedules(service),
-            "service_areas": _service_areas(service),
-            "languages": [],
-            "funding": [],
-            "cost_options": _cost_options(service),
-            "contacts": _contacts(service),
-            "attributes": _attributes(service),
-            # HSDS 3.0 service fields (the UK profile's compiled schema allows them).
-            "eligibility_description": service.who_it_is_for,
-            "application_process": service.how_to_start,
-        }
-    )
-    if with_locations:
-        data["service_at_locations"] = (
-            [_service_at_location(service, full=True, nested_service=False)]
-            if service.has_venue
-            else []
-        )
-    return data
-
-
 def _published_service_by(column, value) -> ProviderService:
     if not UUID_RE.match(value or ""):
         raise NotFound()
@@ -447,11 +193,6 @@ def _published_service_by(column, value) -> ProviderService:
     if service is None:
         raise NotFound()
     return service
-
-
-class NotFound(HTTPException):
-    code = 404
-    description = "No published record has this id"
 
 
 # --- Routes -------------------------------------------------------------------------------
@@ -466,39 +207,48 @@ def api_meta():
 @openreferral_blueprint.get("/services")
 @public
 def services():
-    return jsonify(_page(search_services_stmt(**_filters()), _service_core))
+    return jsonify(_page(search_services_stmt(**_filters()), service_core))
 
 
 @openreferral_blueprint.get("/services/<service_id>")
 @public
 def service(service_id):
-    return jsonify(_full_service(_published_service_by(ProviderService.public_id, service_id)))
+    return jsonify(full_service(_published_service_by(ProviderService.public_id, service_id)))
 
 
 @openreferral_blueprint.get("/service_at_locations")
 @public
 def service_at_locations():
+    # The services with a place to publish (see openreferral_data.has_location).
     stmt = search_services_stmt(**_filters()).where(
-        ProviderService.venue_address != "",
-        ProviderService.venue_town != "",
-        ProviderService.venue_postcode != "",
+        or_(
+            and_(
+                ProviderService.venue_address != "",
+                ProviderService.venue_town != "",
+                ProviderService.venue_postcode != "",
+            ),
+            ProviderService.venue_name != "",
+            ProviderService.accessibility != "",
+        )
     )
-    return jsonify(_page(stmt, lambda s: _service_at_location(s, full=False, nested_service=True)))
+    return jsonify(
+        _page(stmt, lambda s: service_at_location_json(s, full=False, nested_service=True))
+    )
 
 
 @openreferral_blueprint.get("/service_at_locations/<sal_id>")
 @public
 def service_at_location(sal_id):
     service = _published_service_by(ProviderService.venue_public_id, sal_id)
-    if not service.has_venue:
+    if not has_location(service):
         raise NotFound()
-    return jsonify(_service_at_location(service, full=True, nested_service=True))
+    return jsonify(service_at_location_json(service, full=True, nested_service=True))
 
 
 @openreferral_blueprint.get("/taxonomies")
 @public
 def taxonomies():
-    return jsonify(_list_slice(TAXONOMIES, _taxonomy_json))
+    return jsonify(_list_slice(TAXONOMIES, taxonomy_json))
 
 
 @openreferral_blueprint.get("/taxonomies/<tax_id>")
@@ -506,7 +256,7 @@ def taxonomies():
 def taxonomy(tax_id):
     for entry in TAXONOMIES:
         if taxonomy_id(entry[0]) == tax_id.lower():
-            return jsonify(_taxonomy_json(*entry))
+            return jsonify(taxonomy_json(*entry))
     raise NotFound()
 
 
@@ -522,16 +272,16 @@ def taxonomy_terms():
         if not wanted or taxonomy_id(key) == wanted.lower()
         for code, label in items.items()
     ]
-    return jsonify(_list_slice(terms, _term_json))
+    return jsonify(_list_slice(terms, term_json))
 
 
 @openreferral_blueprint.get("/taxonomy_terms/<term>")
 @public
 def taxonomy_term(term):
-    found = _all_terms().get(term.lower())
+    found = all_terms().get(term.lower())
     if found is None:
         raise NotFound()
-    return jsonify(_term_json(*found))
+    return jsonify(term_json(*found))
 
 
 @openreferral_blueprint.get("/<path:unknown>")

@@ -8,10 +8,11 @@ from core import audit
 from core.access import roles_required
 from core.forms import ConfirmForm, choices
 from core.pagination import paginate, pagination_params
-from core.reference import SHORT_BREAK_TYPES, localities, locality_labels
+from core.parsing import whole_number
+from core.reference import MAX_AGE, SHORT_BREAK_TYPES, localities, locality_labels
 from core.roles import Role
 
-from . import csv_io, services
+from . import conflicts, csv_io, services
 from .forms import DirectorySearchForm, ImportForm, ProviderForm, ServiceForm
 from .models import (
     CAPACITY_UNITS,
@@ -85,18 +86,32 @@ def _service_or_404(service_id: int):
 
 
 def _version(form) -> int:
-    raw = form.version.data or ""
-    return int(raw) if raw.isdigit() else -1
+    """The version the form was opened at; -1 (never a record's) when it is not a number."""
+    version = whole_number(form.version.data)
+    return -1 if version is None else version
 
 
 def _field_error(form, exc: services.ProviderError) -> None:
-    field = getattr(form, exc.field, None) if exc.field else None
-    if field is None and exc.field == "rate_pence":
-        field = form.rate
-    if field is not None:
-        field.errors = list(field.errors) + [str(exc)]
-    else:
-        form.form_errors.append(str(exc))
+    """Show a service-layer error on its field (a field the form lacks: on the first one)."""
+    name = "rate" if exc.field == "rate_pence" else exc.field
+    field = getattr(form, name, None) if name else None
+    field = field if field is not None else form.name
+    field.errors = list(field.errors) + [str(exc)]
+
+
+def _conflict(form, record, fields, labels, submitted: dict, exc) -> dict:
+    """Someone else saved the record after this form was opened: keep what was typed, move
+    the form to the saved version, and say (once, in the error summary) which fields they
+    changed and what those now hold, so that saving again is a deliberate choice."""
+    changed, known = conflicts.changed_fields(record, fields, form.loaded.data, submitted)
+    form.version.errors = [str(exc)]
+    form.version.data = str(record.version)
+    form.loaded.data = conflicts.fingerprints(record, fields)
+    rows = [
+        {"key": {"text": labels[f]}, "value": {"text": conflicts.saved_text(record, f)}}
+        for f in changed
+    ]
+    return {"known": known, "rows": rows}
 
 
 # --- The directory ------------------------------------------------------------------------
@@ -115,7 +130,7 @@ def index():
     if valid and searched:
         filters = {
             "text": (form.q.data or "").strip(),
-            "age": int(form.age.data) if (form.age.data or "").strip() else None,
+            "age": whole_number(form.age.data, 0, MAX_AGE),
             "locality": form.locality.data or "",
             "need": form.need.data or "",
             "short_break_type": form.short_break_type.data or "",
@@ -181,7 +196,7 @@ def provider_new():
         else:
             flash(f"{provider.name} added to the framework.", "success")
             return redirect(url_for("providers.provider_detail", provider_id=provider.id))
-    return _render("providers/provider_form.html", form=form, provider=None)
+    return _render("providers/provider_form.html", form=form, provider=None, conflict=None)
 
 
 @blueprint.get("/framework/<int:provider_id>")
@@ -202,17 +217,23 @@ def provider_edit(provider_id):
     provider = _provider_or_404(provider_id)
     form = ProviderForm()
     form.localities.choices = _locality_choices()
+    conflict = None
     if request.method == "GET":
         form.fill_from(provider)
     if form.validate_on_submit():
+        data = form.data_for_service()
         try:
-            services.update_provider(provider, form.data_for_service(), _version(form))
+            services.update_provider(provider, data, _version(form))
+        except services.EditConflict as exc:
+            conflict = _conflict(
+                form, provider, services.PROVIDER_FIELDS, services.PROVIDER_LABELS, data, exc
+            )
         except services.ProviderError as exc:
             _field_error(form, exc)
         else:
             flash("Provider details saved.", "success")
             return redirect(url_for("providers.provider_detail", provider_id=provider.id))
-    return _render("providers/provider_form.html", form=form, provider=provider)
+    return _render("providers/provider_form.html", form=form, provider=provider, conflict=conflict)
 
 
 # --- Services -----------------------------------------------------------------------------
@@ -234,7 +255,9 @@ def service_new(provider_id):
         else:
             flash(f"{service.name} added.", "success")
             return redirect(url_for("providers.service_detail", service_id=service.id))
-    return _render("providers/service_form.html", form=form, provider=provider, service=None)
+    return _render(
+        "providers/service_form.html", form=form, provider=provider, service=None, conflict=None
+    )
 
 
 @blueprint.route("/services/<int:service_id>/edit", methods=["GET", "POST"])
@@ -243,18 +266,28 @@ def service_edit(service_id):
     service = _service_or_404(service_id)
     form = ServiceForm()
     form.localities.choices = _locality_choices()
+    conflict = None
     if request.method == "GET":
         form.fill_from(service)
     if form.validate_on_submit():
+        data = form.data_for_service()
         try:
-            services.update_service(service, form.data_for_service(), _version(form))
+            services.update_service(service, data, _version(form))
+        except services.EditConflict as exc:
+            conflict = _conflict(
+                form, service, services.SERVICE_FIELDS, services.SERVICE_LABELS, data, exc
+            )
         except services.ProviderError as exc:
             _field_error(form, exc)
         else:
             flash("Service details saved.", "success")
             return redirect(url_for("providers.service_detail", service_id=service.id))
     return _render(
-        "providers/service_form.html", form=form, provider=service.provider, service=service
+        "providers/service_form.html",
+        form=form,
+        provider=service.provider,
+        service=service,
+        conflict=conflict,
     )
 
 
@@ -296,6 +329,7 @@ def usage():
         gaps=by_locality,
         all_localities=localities(),
         usage_wired=services.registration_source() is not None,
+        service_localities=services.usage_by_service_locality(),
         by_locality=services.usage_by_locality(),
     )
 
@@ -312,6 +346,9 @@ def csv_import():
         content = form.file.data.read(csv_io.MAX_BYTES + 1)
         if len(content) > csv_io.MAX_BYTES:
             form.file.errors = ["The selected file must be smaller than 5 MB"]
+            return _render("providers/import.html", form=form, result=None)
+        if csv_io.is_empty(content):
+            form.file.errors = ["The selected file is empty"]
             return _render("providers/import.html", form=form, result=None)
         result = csv_io.import_csv(form.what.data, content)
         if result.ok:

@@ -151,7 +151,7 @@ def test_search_the_directory(signed_in_page, live_server, localities):
     page.get_by_role("button", name="Apply filters").click()
     expect(results).to_contain_text(f"Heron Sailing {tag}")
     expect(results).not_to_contain_text(f"Plover Nights {tag}")
-    expect(page.locator("#results")).to_have_text("1 service match your filters")
+    expect(page.locator("#results")).to_have_text("1 service matches your filters")
     assert_accessible(page, "(directory, filtered)")
 
     page.get_by_label("Can be bought with a direct payment").uncheck()
@@ -165,3 +165,52 @@ def test_search_the_directory(signed_in_page, live_server, localities):
     expect(page.locator("main")).to_contain_text("How can I start using the service?")
     expect(page.get_by_role("button", name="Change this service")).to_have_count(0)
     assert_accessible(page, "(service page)")
+
+
+def test_two_people_edit_the_same_service(signed_in_page, live_server, localities):
+    from providers.services import (
+        SERVICE_FIELDS,
+        create_provider,
+        create_service,
+        get_service,
+        update_service,
+    )
+    from tests.providers.conftest import provider_data, service_data
+
+    tag = uuid.uuid4().hex[:6]
+    with live_server.app.app_context():
+        owner = create_provider(provider_data(name=f"Curlew Trust {tag}"))
+        service_id = create_service(owner, service_data(name=f"Curlew Club {tag}", capacity=8)).id
+        db.session.commit()
+
+    page, _ = signed_in_page(Role.COMMISSIONER)
+    page.goto(f"{live_server.url}/providers/services/{service_id}/edit")
+    page.get_by_label("Capacity (optional)").fill("10")
+
+    # Meanwhile a colleague renames the service.
+    with live_server.app.app_context():
+        service = get_service(service_id)
+        data = {f: getattr(service, f) for f in SERVICE_FIELDS}
+        update_service(service, {**data, "name": f"Curlew Climbing {tag}"})
+        db.session.commit()
+
+    page.get_by_role("button", name="Save service").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Someone else changed this service while you were editing it")
+    expect(page).to_have_title(re.compile("^Error: "))
+    conflict = page.locator("#edit-conflict")
+    expect(conflict).to_contain_text("Service name")
+    expect(conflict).to_contain_text(f"Curlew Climbing {tag}")
+    expect(page.get_by_label("Capacity (optional)")).to_have_value("10")
+    assert_accessible(page, "(edit conflict)")
+
+    summary.get_by_role("link").click()
+    assert page.url.endswith("#edit-conflict")
+    page.get_by_label("Service name").fill(f"Curlew Climbing {tag}")
+    page.get_by_role("button", name="Save service").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "Service details saved"
+    )
+    with live_server.app.app_context():
+        service = get_service(service_id)
+        assert (service.name, service.capacity) == (f"Curlew Climbing {tag}", 10)

@@ -93,3 +93,38 @@ def make_service(app, make_provider):
             return service.id
 
     return factory
+
+
+@pytest.fixture
+def register_child(app, make_user):
+    """register_child(service_id, from_date, to_date=None): a child registered with a service
+    through casework's own tables (skipped while casework has no registration with a service)."""
+    from providers import services
+
+    if services.registration_source() is None:
+        pytest.skip("casework has no registration model with a service column yet")
+    from casework import services as casework
+    from core.models import User
+    from tests.casework.conftest import CHILD
+
+    model, column = services.registration_source()
+    user = make_user()
+
+    def factory(service_id, from_date, to_date=None, locality="north"):
+        with app.app_context():
+            child = casework.create_child(
+                db.session.get(User, user.id),
+                {**CHILD, "last_name": f"Reg{service_id}", "locality": locality},
+                ["AUT"],
+            )
+            row = model(
+                child_id=child.id,
+                from_date=from_date,
+                to_date=to_date,
+                activity="Test activity",
+                **{column: service_id},
+            )
+            db.session.add(row)
+            db.session.commit()
+
+    return factory

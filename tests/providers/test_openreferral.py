@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,27 +23,37 @@ from tests.providers.conftest import provider_data
 STANDARD = Path(__file__).resolve().parent / "standards" / "openreferral-uk"
 BASE = "https://schemas.test/openreferral-uk/"
 
+# jsonschema's own format checks (uuid, email, date, ...). It checks "uri" only when
+# rfc3986-validator (or rfc3987) is installed: the test extras should include it. Without it,
+# and without rfc3339-validator for "date-time", the small checks below stand in.
 FORMATS = FormatChecker()
+URI_CHECKED_BY_JSONSCHEMA = "uri" in FORMATS.checkers
+# RFC 3986: an absolute URI of scheme ":" then only unreserved, reserved or %HH characters.
+RFC3986_URI = re.compile(
+    r"^[A-Za-z][A-Za-z0-9+.-]*:(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*$"
+)
 
+if "date-time" not in FORMATS.checkers:
 
-@FORMATS.checks("date-time", raises=ValueError)
-def _date_time(value):
-    if not isinstance(value, str):
+    @FORMATS.checks("date-time", raises=ValueError)
+    def _date_time(value):
+        if not isinstance(value, str):
+            return True
+        if "T" not in value or not value.endswith(("Z", "+00:00")):
+            raise ValueError("not an RFC 3339 date-time")
+        dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
         return True
-    if "T" not in value or not value.endswith(("Z", "+00:00")):
-        raise ValueError("not an RFC 3339 date-time")
-    dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return True
 
 
-@FORMATS.checks("uri", raises=ValueError)
-def _uri(value):
-    if not isinstance(value, str):
+if not URI_CHECKED_BY_JSONSCHEMA:
+
+    @FORMATS.checks("uri", raises=ValueError)
+    def _uri(value):
+        if not isinstance(value, str):
+            return True
+        if not RFC3986_URI.match(value) or not urlsplit(value).netloc:
+            raise ValueError("not an absolute RFC 3986 URI")
         return True
-    parts = urlsplit(value)
-    if not parts.scheme or not parts.netloc:
-        raise ValueError("not an absolute URI")
-    return True
 
 
 def _load(relative: str) -> dict:
@@ -208,6 +219,8 @@ def test_services_filters(client, published):
 
     assert _names(client, "search=climbing") == {"Osprey Climbing"}
     assert _names(client, "search=secret") == set()  # unpublished
+    assert _names(client, "search=%25") == set()  # LIKE wildcards match only themselves
+    assert _names(client, "search=_") == set()
     assert _names(client, "minimum_age=5") == {"Osprey Climbing"}
     assert _names(client, "maximum_age=5") == {"Osprey Home Sitting"}
     assert _names(client, "minimum_age=0&maximum_age=16") == {
@@ -238,6 +251,12 @@ def test_services_filters(client, published):
         "taxonomy_term_id=not-a-uuid",
         "taxonomy_id=42",
         "search=" + "x" * 101,
+        "page=²",
+        "per_page=²",
+        "page=１",
+        "page=99999999999999999999999",
+        "minimum_age=²",
+        "maximum_age=١٢",
     ],
 )
 def test_bad_query_parameters_get_a_json_400(client, published, query):
@@ -275,7 +294,10 @@ def test_full_service_validates_with_everything_nested(client, schemas, publishe
     assert data["eligibility_description"] == "Children aged 5 to 17 with a disability."
 
     home = _valid(schemas["service"], _json(client, f"/openreferral/services/{published['home']}"))
-    assert home["service_at_locations"] == []
+    # Care at home: no venue address, but its accessibility answer is still published.
+    (at_home,) = home["service_at_locations"]
+    assert "addresses" not in at_home["location"]
+    assert at_home["location"]["accessibility"][0]["description"] == "Step-free access."
 
 
 def test_unknown_and_unpublished_services_are_a_json_404(client, published):
@@ -298,8 +320,10 @@ def test_service_at_locations(client, schemas, published):
     page = _valid(
         schemas["service_at_location_page"], _json(client, "/openreferral/service_at_locations")
     )
-    assert [s["service"]["name"] for s in page["contents"]] == ["Osprey Climbing"]
+    names = [s["service"]["name"] for s in page["contents"]]
+    assert names == ["Osprey Climbing", "Osprey Home Sitting"]
     assert page["contents"][0]["id"] == published["venue_sal"]
+    assert "addresses" not in page["contents"][1]["location"]
     one = _valid(
         schemas["service_at_location"],
         _json(client, f"/openreferral/service_at_locations/{published['venue_sal']}"),
@@ -386,6 +410,20 @@ def test_the_schema_checks_would_catch_a_bad_response(schemas):
     messages = " ".join(e.message for e in schemas["service"].iter_errors(bad_service))
     assert "not-a-uuid" in messages and "'open'" in messages
     assert "2026-01-01 10:00" in messages and "'12.50'" in messages
+    for bad_uri in ('https://exa mple.org/<b>"x', "https://example.org/<script>", "not a uri"):
+        bad = {"id": "1c3b7f0e-43d2-4d61-9f5e-111111111111", "name": "X", "status": "active"}
+        assert not schemas["service"].is_valid({**bad, "url": bad_uri}), bad_uri
+        assert not schemas["service"].is_valid(
+            {
+                **bad,
+                "organization": {
+                    "id": bad["id"],
+                    "name": "O",
+                    "description": "D",
+                    "website": bad_uri,
+                },
+            }
+        ), bad_uri
     assert not schemas["service_page"].is_valid({"contents": []})  # page fields missing
     assert not schemas["taxonomy"].is_valid({"id": "1c3b7f0e-43d2-4d61-9f5e-111111111111"})
 
@@ -404,3 +442,105 @@ def test_last_modified_follows_the_provider_too(app, client, published):
         db.session.commit()
     after = _json(client, f"/openreferral/services/{published['venue']}")["last_modified"]
     assert after == "2099-01-02T03:04:05.000Z" != before
+
+
+def test_an_unexpected_error_is_a_json_500_that_reveals_nothing(app, client, monkeypatch):
+    import providers.openreferral as api
+
+    def broken(**_filters):
+        raise RuntimeError("psycopg: relation provider_service /srv/app/secret.py")
+
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    monkeypatch.setattr(api, "search_services_stmt", broken)
+    for url in ("/openreferral/services", "/openreferral/service_at_locations"):
+        response = client.get(url)
+        assert response.status_code == 500
+        assert response.mimetype == "application/json"
+        body = response.get_data(as_text=True)
+        assert response.get_json() == {
+            "status": 500,
+            "error": "Sorry, there is a problem with the service",
+        }
+        assert "psycopg" not in body and "secret" not in body and "<html" not in body
+
+
+def test_http_errors_from_anywhere_in_the_api_are_json(app, client, monkeypatch):
+    from werkzeug.exceptions import BadRequest, NotFound
+
+    import providers.openreferral as api
+
+    for error, status in ((BadRequest(), 400), (NotFound(), 404)):
+
+        def raising(*_args, error=error, **_filters):
+            raise error
+
+        monkeypatch.setattr(api, "search_services_stmt", raising)
+        response = client.get("/openreferral/services")
+        assert response.status_code == status
+        assert response.mimetype == "application/json"
+        assert response.get_json()["status"] == status
+
+
+def test_a_bad_website_saved_before_the_check_is_never_published(app, client, schemas, published):
+    with app.app_context():
+        provider = get_provider(published["provider_id"])
+        provider.website = 'https://exa mple.org/<b>"x'
+        db.session.commit()
+    for sid in (published["venue"], published["home"]):
+        data = _valid(schemas["service"], _json(client, f"/openreferral/services/{sid}"))
+        assert "url" not in data and "website" not in data["organization"]
+    _valid(schemas["service_page"], _json(client, "/openreferral/services"))
+
+
+def test_every_se7_answer_is_published(app, client, schemas, make_provider, make_service):
+    from providers.models import SE7_FIELDS
+
+    answers = {field: f"The answer about {field.replace('_', ' ')}." for field in SE7_FIELDS}
+    provider_id = make_provider(
+        name="Answer Trust", registration_body="cqc", registration_number="1-23"
+    )
+    service_id = make_service(provider_id, name="Answered Club", **answers)  # no venue
+    with app.app_context():
+        public_id = get_service(service_id).public_id
+        sal_id = get_service(service_id).venue_public_id
+    data = _valid(schemas["service"], _json(client, f"/openreferral/services/{public_id}"))
+
+    assert data["description"] == answers["what_it_does"]
+    areas = [a["name"] for a in data["service_areas"]]
+    assert answers["where_it_is"] in areas and "Northbrook" in areas
+    assert answers["who_it_is_for"] in data["eligibility_description"]
+    assert answers["how_decisions_are_made"] in data["eligibility_description"]
+    assert data["application_process"] == answers["how_to_start"]
+    assert data["interpretation_services"] == answers["how_it_communicates"]
+    assert data["accreditations"].startswith("Registered with CQC (1-23)")
+    assert answers["staff_training"] in data["accreditations"]
+    assert answers["who_to_contact"] in [c["name"] for c in data["contacts"]]
+    assert "Pat Contact" in [c["name"] for c in data["contacts"]]
+    (sal,) = data["service_at_locations"]
+    assert sal["location"]["accessibility"][0]["description"] == answers["accessibility"]
+    assert sal["location"]["description"] == answers["where_it_is"]
+    published_text = json.dumps(data)
+    assert all(answer in published_text for answer in answers.values())
+
+    one = _valid(
+        schemas["service_at_location"],
+        _json(client, f"/openreferral/service_at_locations/{sal_id}"),
+    )
+    assert one["location"]["accessibility"][0]["description"] == answers["accessibility"]
+    page = _valid(
+        schemas["service_at_location_page"], _json(client, "/openreferral/service_at_locations")
+    )
+    assert sal_id in [s["id"] for s in page["contents"]]
+
+
+def test_a_service_with_nothing_to_say_about_a_place_has_no_location(
+    app, client, schemas, make_service
+):
+    service_id = make_service(name="Anywhere Club", accessibility="")
+    with app.app_context():
+        public_id = get_service(service_id).public_id
+        sal_id = get_service(service_id).venue_public_id
+    data = _valid(schemas["service"], _json(client, f"/openreferral/services/{public_id}"))
+    assert data["service_at_locations"] == []
+    assert "Anywhere Club" not in _json(client, "/openreferral/service_at_locations?per_page=200")
+    _json(client, f"/openreferral/service_at_locations/{sal_id}", status=404)
