@@ -164,15 +164,16 @@ def services_by_type_and_locality(published_only: bool = False) -> dict:
     return table
 
 
-def gaps() -> list[dict]:
+def gaps(published_only: bool = False) -> list[dict]:
     """Short-break types and needs with no service (of a provider on the framework) in a
     locality: [{'locality': code, 'locality_label': ..., 'kind': 'short_break_type' | 'need',
-    'code': ..., 'label': ...}], by locality then kind."""
+    'code': ..., 'label': ...}], by locality then kind. ``published_only``: count only the
+    services families can find (the public statement), not those still being prepared."""
     from core.reference import localities
 
     covered_types: set[tuple[str, str]] = set()
     covered_needs: set[tuple[str, str]] = set()
-    for service in search_services():
+    for service in search_services(published_only=published_only):
         for loc in service.localities:
             covered_types.add((loc, service.short_break_type))
             covered_needs.update((loc, n) for n in service.needs)

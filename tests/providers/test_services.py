@@ -174,6 +174,17 @@ def test_gaps_are_types_and_needs_with_no_service_in_a_locality(app, make_servic
         assert not any(g["code"] == "NONE" for g in gaps)
 
 
+def test_public_gaps_count_only_published_services(app, make_service):
+    """The published statement must not tell families a type is covered when nothing they can
+    find covers it."""
+    make_service(localities=["south"], short_break_type="overnight_elsewhere", published=False)
+    with app.app_context():
+        internal = {(g["locality"], g["code"]) for g in services.gaps()}
+        public = {(g["locality"], g["code"]) for g in services.gaps(published_only=True)}
+    assert ("south", "overnight_elsewhere") not in internal
+    assert ("south", "overnight_elsewhere") in public
+
+
 def test_services_by_type_and_locality_for_the_statement(app, make_service):
     make_service(name="Home sitting", localities=["north", "east"], short_break_type="daytime_home")
     make_service(
