@@ -148,8 +148,25 @@ def demo_data_cmd(seed, if_empty):
     if if_empty and db.session.scalar(select(User.id).limit(1)) is not None:
         click.echo("Database already has data: demo data not loaded.")
         return
+    before = _row_count()
     load_all(seed, echo=click.echo)
-    click.echo("Demo data loaded.")
+    added = _row_count() - before
+    if added:
+        click.echo(f"Demo data loaded: {added:,} rows added.")
+    else:
+        click.echo(
+            "The demo data is already there: nothing added. (Each part is loaded once; another "
+            "--seed does not add a second set. Use an empty database for a different one.)"
+        )
+
+
+def _row_count() -> int:
+    from sqlalchemy import func
+
+    return sum(
+        db.session.scalar(select(func.count()).select_from(table)) or 0
+        for table in db.metadata.sorted_tables
+    )
 
 
 @click.command("sign-in-details")

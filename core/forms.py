@@ -99,11 +99,17 @@ class GovDateField(DateField):
 
     def error_part(self) -> str:
         """Which input the error summary should link to: the first one missing, or the day."""
-        raw = self.raw_data or []
-        if any(raw):
-            for part, value in zip(DATE_PARTS, raw, strict=False):
-                if not value:
-                    return part
+        raw = list(self.raw_data or []) + ["", "", ""]
+        day, month, year = raw[:3]
+        if not any((day, month, year)):
+            return "day"
+        for part, value in zip(DATE_PARTS, (day, month, year), strict=True):
+            if not value:
+                return part
+        if not (year.isascii() and year.isdigit() and len(year) == 4):
+            return "year"
+        if not (month.isascii() and month.isdigit() and 1 <= int(month) <= 12):
+            return "month"
         return "day"
 
     def pre_validate(self, form):  # DateField's own check would repeat our message

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
@@ -104,13 +106,26 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
-def create_user(email: str, name: str, roles, password: str, teams=()) -> User:
-    email = normalise_email(email)
-    name = name.strip()
+def _invisible(text: str) -> bool:
+    """Control or format characters (zero-width spaces, direction marks): they make two names
+    that look the same differ, or hide what a name says."""
+    return any(unicodedata.category(c) in ("Cc", "Cf") for c in text)
+
+
+def _person_name(name: str) -> str:
+    name = " ".join(name.split())
     if not name:
         raise UserError("Enter the person's full name", "name")
     if len(name) > 120:
         raise UserError("Name must be 120 characters or fewer", "name")
+    if _invisible(name):
+        raise UserError("Name must not contain hidden characters", "name")
+    return name
+
+
+def create_user(email: str, name: str, roles, password: str, teams=()) -> User:
+    email = normalise_email(email)
+    name = _person_name(name)
     roles = [Role(r) for r in roles]
     if not roles:
         raise UserError("Select at least one role", "roles")
@@ -168,9 +183,7 @@ STALE_USER = (
 def update_user(user: User, *, name: str, roles, teams, expected_version: int | None = None):
     if expected_version is not None and expected_version != user.version:
         raise UserError(STALE_USER, None)
-    name = name.strip()
-    if not name:
-        raise UserError("Enter the person's full name", "name")
+    name = _person_name(name)
     roles = [Role(r) for r in roles]
     if not roles:
         raise UserError("Select at least one role", "roles")
@@ -206,6 +219,12 @@ def update_user(user: User, *, name: str, roles, teams, expected_version: int | 
 # --- Sign-in throttling -------------------------------------------------------------------
 
 
+BLOCKED_MESSAGE = (
+    "There have been too many unsuccessful attempts to sign in. "
+    "Wait 15 minutes and try again, or ask an administrator to help."
+)
+
+
 def authenticate(email: str, password: str, ip: str) -> tuple[User | None, str | None]:
     """Return (user, None) on success or (None, message) on failure. Both are audited."""
     email_key = email.strip().lower()
@@ -217,10 +236,7 @@ def authenticate(email: str, password: str, ip: str) -> tuple[User | None, str |
             email=email_key,
             detail="Too many failed attempts",
         )
-        return None, (
-            "There have been too many unsuccessful attempts to sign in. "
-            "Wait 15 minutes and try again, or ask an administrator to help."
-        )
+        return None, BLOCKED_MESSAGE
     user = find_by_email(email_key)
     ok = check_password(user, password)
     if not ok or user is None or not user.enabled:
@@ -244,11 +260,13 @@ def all_teams() -> list[Team]:
 
 
 def _team_name(name: str, team: Team | None = None) -> str:
-    name = name.strip()
+    name = " ".join(name.split())
     if not name:
         raise UserError("Enter a team name", "name")
     if len(name) > 120:
         raise UserError("Team name must be 120 characters or fewer", "name")
+    if _invisible(name):
+        raise UserError("Team name must not contain hidden characters", "name")
     clash = db.session.scalar(select(Team).where(func.lower(Team.name) == name.lower()))
     if clash is not None and clash is not team:
         raise UserError(f"There is already a team called {clash.name}", "name")

@@ -120,8 +120,24 @@ def home():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if not users.check_password(current_user, form.current_password.data):
+        from .throttle import sign_in_blocked
+
+        if sign_in_blocked(current_user.email, request.remote_addr or ""):
+            form.current_password.errors.append(users.BLOCKED_MESSAGE)
+        elif not users.check_password(current_user, form.current_password.data):
+            # A guess at the password as much as a failed sign-in: audited, and it counts
+            # towards the same block.
+            audit.keep_after_rollback(
+                "sign_in_failed",
+                "user_account",
+                current_user.id,
+                detail="wrong current password when changing password",
+            )
             form.current_password.errors.append("Your current password is not correct")
+        elif form.new_password.data == form.current_password.data:
+            form.new_password.errors.append(
+                "Your new password must be different from your current one"
+            )
         else:
             try:
                 users.set_password(current_user, form.new_password.data)

@@ -357,3 +357,47 @@ def test_a_forged_anonymous_session_cookie_is_ignored(app, make_user):
             )
             == 1
         )
+
+
+def _change_password(browser, current, new):
+    return browser.post(
+        "/account/password", {"current_password": current, "new_password": new}
+    ).get_data(as_text=True)
+
+
+def test_a_new_password_must_differ_from_the_current_one(browser_as):
+    browser = browser_as(Role.PRACTITIONER)
+    page = _change_password(browser, PASSWORD, PASSWORD)
+    assert "Your new password must be different from your current one" in page
+
+
+def test_wrong_current_passwords_are_audited_and_count_towards_a_block(app, browser_as):
+    browser = browser_as(Role.PRACTITIONER)
+    for i in range(10):
+        page = _change_password(browser, f"not-my-password-{i}", "a new long password here")
+        assert "Your current password is not correct" in page
+    page = _change_password(browser, PASSWORD, "a new long password here")
+    assert "too many unsuccessful attempts" in page
+    with app.app_context():
+        failed = db.session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.action == "sign_in_failed", AuditEvent.user_id == browser.user.id
+            )
+        ).all()
+    assert len(failed) == 10
+
+
+def test_names_with_hidden_characters_are_refused(browser_as):
+    admin = browser_as(Role.ADMINISTRATOR)
+    page = admin.post(
+        "/admin/users/new",
+        {
+            "name": "N\u200bame Person",
+            "email": "hidden@example.gov.uk",
+            "roles": ["practitioner"],
+            "password": "long enough password",
+        },
+    ).get_data(as_text=True)
+    assert "Name must not contain hidden characters" in page
+    page = admin.post("/admin/teams/new", {"name": "Team\u202e"}).get_data(as_text=True)
+    assert "Team name must not contain hidden characters" in page

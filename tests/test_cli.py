@@ -117,8 +117,10 @@ def test_demo_data_is_idempotent_and_has_one_user_per_role(app):
         users = db.session.scalars(select(User)).all()
         roles = set().union(*(u.roles for u in users))
         assert roles == set(Role)
+    assert "rows added" in first.output
     again = run(app, "demo-data", "--seed", "7")
     assert again.exit_code == 0
+    assert "already there: nothing added" in again.output
     with app.app_context():
         assert db.session.scalar(select(db.func.count()).select_from(User)) == count
     details = run(app, "sign-in-details").output

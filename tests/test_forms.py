@@ -70,6 +70,10 @@ def test_a_five_digit_year_is_shown_back_as_typed(app):
 
 
 def test_error_summary_links_to_the_date_input_at_fault(app):
+    odd_year = _form(app, optional_date=("3", "4", "99999"))
+    assert error_summary(odd_year)["errorList"][0]["href"] == "#optional_date-year"
+    odd_month = _form(app, optional_date=("3", "13", "2010"))
+    assert error_summary(odd_month)["errorList"][0]["href"] == "#optional_date-month"
     form = _form(app, optional_date=("3", "", "2010"), required_date=("", "", ""))
     links = {e["text"]: e["href"] for e in error_summary(form)["errorList"]}
     assert links == {
