@@ -95,13 +95,20 @@ def scratch_database(base: str) -> str:
     return url.set(database=DB_NAME).render_as_string(hide_password=False)
 
 
+_NHS_USED: set[str] = set()
+
+
 def nhs_number(rng: random.Random) -> str:
+    """An invented NHS number (999 test range) with a valid check digit, used by no other
+    child: an NHS number belongs to one child."""
     while True:
         digits = [9, 9, 9] + [rng.randint(0, 9) for _ in range(6)]
         check = 11 - sum(d * (10 - i) for i, d in enumerate(digits)) % 11
         check = 0 if check == 11 else check
-        if check != 10:
-            return "".join(map(str, digits)) + str(check)
+        number = "".join(map(str, digits)) + str(check)
+        if check != 10 and number not in _NHS_USED:
+            _NHS_USED.add(number)
+            return number
 
 
 def load(n_children: int, rng: random.Random):

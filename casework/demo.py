@@ -265,16 +265,20 @@ def _dob(rng: random.Random, today: dt.date) -> dt.date:
     return today - dt.timedelta(days=age * 365 + rng.randint(0, 364))
 
 
-def _nhs(rng: random.Random) -> str:
-    """An invented NHS number with a valid check digit (from the 999 test range)."""
+def _nhs(rng: random.Random, used: set[str] | None = None) -> str:
+    """An invented NHS number with a valid check digit (from the 999 test range), not one in
+    `used` (an NHS number belongs to one child)."""
     while True:
         digits = [9, 9, 9] + [rng.randint(0, 9) for _ in range(6)]
         total = sum(d * (10 - i) for i, d in enumerate(digits))
         check = 11 - total % 11
         if check == 11:
             check = 0
-        if check != 10:
-            return "".join(map(str, digits)) + str(check)
+        number = "".join(map(str, digits)) + str(check)
+        if check != 10 and (used is None or number not in used):
+            if used is not None:
+                used.add(number)
+            return number
 
 
 def _postcode(rng: random.Random, area: str) -> str:
@@ -338,6 +342,7 @@ def load(rng: random.Random) -> None:
     staff = _users(rng)
     codes = [c.code for c in localities(active_only=False)] or list(TOWNS)
     team_for_locality = {loc: t for t, locs in TEAM_LOCALITIES.items() for loc in locs}
+    nhs_used: set[str] = set()
 
     if db.session.scalar(select(EligibilityCriterion.id).limit(1)) is None:
         db.session.execute(
@@ -426,7 +431,7 @@ def load(rng: random.Random) -> None:
                 "first_language": rng.choices(
                     ["English", "Polish", "Urdu", "Bengali", "Portuguese"], weights=[88, 4, 3, 3, 2]
                 )[0],
-                "nhs_number": _nhs(rng) if rng.random() < 0.85 else None,
+                "nhs_number": _nhs(rng, nhs_used) if rng.random() < 0.85 else None,
                 "address_line_1": f"{rng.randint(1, 120)} {rng.choice(STREETS)}",
                 "address_line_2": "",
                 "town": town,

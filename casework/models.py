@@ -28,6 +28,11 @@ For the reports engineer (read-only use is fine; write through ``casework.servic
   ('Service name – Provider name') as it read when the registration was recorded, so history
   reads right if the service is renamed or removed (removal sets ``provider_service_id`` to
   NULL; providers refuses it while a registration is current or upcoming).
+- ``case_allocation``: who held the case from when (``ended_at`` NULL = now); ``kind`` is
+  'allocation' or 'transfer' (to another team, with the ``reason``).
+
+Every table here that belongs to a child has an ``audit_subject`` property, ``("child", id)``:
+core.audit writes it on each audit row, so one search finds everything about a child.
 """
 
 from __future__ import annotations
@@ -46,10 +51,12 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from core.extensions import db
 from core.models import Team, User, utcnow
+
+from .names import SEARCH_NAME_LENGTH, default_for, search_key
 
 # The tiers a decision can hold. 'pending_assessment': specialist requested, not yet backed by a
 # completed, authorised assessment.
@@ -139,6 +146,17 @@ class Child(db.Model):
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
     preferred_name: Mapped[str] = mapped_column(String(100), default="")
+    # The names as search compares them (casework.names.search_key), kept in step with the
+    # names above (on the ORM by _keep_search_names; on a bulk insert by the column default).
+    search_first_name: Mapped[str] = mapped_column(
+        String(SEARCH_NAME_LENGTH), default=default_for("first_name")
+    )
+    search_last_name: Mapped[str] = mapped_column(
+        String(SEARCH_NAME_LENGTH), default=default_for("last_name")
+    )
+    search_preferred_name: Mapped[str] = mapped_column(
+        String(SEARCH_NAME_LENGTH), default=default_for("preferred_name")
+    )
     date_of_birth: Mapped[dt.date] = mapped_column(Date, index=True)
     gender: Mapped[str] = mapped_column(String(20), default="not_known")
     ethnicity: Mapped[str] = mapped_column(String(8), default="NOBT")
@@ -182,20 +200,29 @@ class Child(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
-        Index(
-            "ix_child_last_name_lower",
-            func.lower(last_name).label("last_name_lower"),
-            postgresql_ops={"last_name_lower": "text_pattern_ops"},
-        ),
-        Index(
-            "ix_child_first_name_lower",
-            func.lower(first_name).label("first_name_lower"),
-            postgresql_ops={"first_name_lower": "text_pattern_ops"},
+        # Prefix search on names (LIKE 'abc%'): text_pattern_ops lets PostgreSQL use these
+        # whatever the database collation.
+        *(
+            Index(
+                f"ix_child_{column}",
+                column,
+                postgresql_ops={column: "text_pattern_ops"},
+            )
+            for column in ("search_last_name", "search_first_name", "search_preferred_name")
         ),
         # Sorting by name: ORDER BY ... LIMIT 25 reads the first rows of this index.
         Index("ix_child_name_sort", func.lower(last_name), func.lower(first_name), "id"),
         Index("ix_child_team_status", "allocated_team_id", "status"),
     )
+
+    @validates("first_name", "last_name", "preferred_name")
+    def _keep_search_names(self, key, value):
+        setattr(self, f"search_{key}", search_key(value))
+        return value
+
+    @property
+    def audit_subject(self):
+        return ("child", self.id)
 
     @property
     def full_name(self) -> str:
@@ -236,6 +263,13 @@ class ChildDisability(db.Model):
         Index("ix_child_disability_category", "category", "child_id"),
     )
 
+    @property
+    def audit_subject(self):
+        # A new row added through child.disabilities has its child before its child_id.
+        if self.child_id is None and self.child is not None:
+            return ("child", self.child.id)
+        return ("child", self.child_id)
+
 
 class FamilyMember(db.Model):
     """A parent or carer (kind 'carer') or a sibling (kind 'sibling') of a child."""
@@ -258,6 +292,13 @@ class FamilyMember(db.Model):
     needs_carers_assessment: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def audit_subject(self):
+        return ("child", self.child_id)
 
 
 class Professional(db.Model):
@@ -274,6 +315,13 @@ class Professional(db.Model):
     phone: Mapped[str] = mapped_column(String(40), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def audit_subject(self):
+        return ("child", self.child_id)
 
 
 class Referral(db.Model):
@@ -291,6 +339,10 @@ class Referral(db.Model):
 
     recorded_by: Mapped[User | None] = relationship(lazy="joined")
 
+    @property
+    def audit_subject(self):
+        return ("child", self.child_id)
+
 
 class Allocation(db.Model):
     """Allocation history: who held the case, from when to when (ended_at NULL = current)."""
@@ -305,10 +357,17 @@ class Allocation(db.Model):
     allocated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     allocated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # 'allocation' (within the manager's teams) or 'transfer' (to another team, with a reason).
+    kind: Mapped[str] = mapped_column(String(20), default="allocation")
+    reason: Mapped[str] = mapped_column(Text, default="")
 
     team: Mapped[Team | None] = relationship(lazy="joined")
     worker: Mapped[User | None] = relationship(foreign_keys=[worker_id], lazy="joined")
     allocated_by: Mapped[User | None] = relationship(foreign_keys=[allocated_by_id], lazy="joined")
+
+    @property
+    def audit_subject(self):
+        return ("child", self.child_id)
 
 
 class EligibilityCriterion(db.Model):
@@ -344,10 +403,17 @@ class EligibilityDecision(db.Model):
 
     decided_by: Mapped[User | None] = relationship(lazy="joined")
     criteria: Mapped[list[EligibilityDecisionCriterion]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by="EligibilityDecisionCriterion.id"
+        back_populates="decision",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by="EligibilityDecisionCriterion.id",
     )
 
     __table_args__ = (Index("ix_eligibility_decision_child_current", "child_id", "is_current"),)
+
+    @property
+    def audit_subject(self):
+        return ("child", self.child_id)
 
 
 class EligibilityDecisionCriterion(db.Model):
@@ -362,6 +428,12 @@ class EligibilityDecisionCriterion(db.Model):
     )
     criterion_id: Mapped[int | None] = mapped_column(ForeignKey("eligibility_criterion.id"))
     text: Mapped[str] = mapped_column(Text)
+
+    decision: Mapped[EligibilityDecision] = relationship(back_populates="criteria")
+
+    @property
+    def audit_subject(self):
+        return ("child", self.decision.child_id if self.decision is not None else None)
 
 
 class TargetedRegistration(db.Model):
@@ -381,6 +453,13 @@ class TargetedRegistration(db.Model):
     to_date: Mapped[dt.date | None] = mapped_column(Date)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def audit_subject(self):
+        return ("child", self.child_id)
 
 
 class CaseNote(db.Model):
@@ -404,6 +483,10 @@ class CaseNote(db.Model):
 
     __table_args__ = (Index("ix_case_note_child_date", "child_id", "occurred_on"),)
 
+    @property
+    def audit_subject(self):
+        return ("child", self.child_id)
+
 
 class CaseClosure(db.Model):
     """A case being closed or reopened, with the reason."""
@@ -420,3 +503,7 @@ class CaseClosure(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     by: Mapped[User | None] = relationship(lazy="joined")
+
+    @property
+    def audit_subject(self):
+        return ("child", self.child_id)

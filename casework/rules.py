@@ -23,20 +23,30 @@ from core.roles import Role
 from .models import Child
 
 ASSESSMENT_WORKING_DAYS = 45
-STALE_MESSAGE = (
-    "Someone else changed this child's record while you were editing it. Your changes have "
-    "not been saved: check the current details and make your changes again."
-)
 CLOSED_MESSAGE = "This case is closed. Reopen it before changing the record."
+EMAIL_MESSAGE = "Enter an email address in the correct format, like name@example.com"
 
 
 class CaseworkError(ValueError):
     """A request that breaks a casework rule, with a message for the person (and the form
-    field it belongs to, if any)."""
+    field it belongs to, if any).
 
-    def __init__(self, message: str, field: str | None = None):
+    ``disclosed``: a child the message tells the person about (that a record exists, say), so
+    the view can audit it after rolling the refused change back."""
+
+    def __init__(self, message: str, field: str | None = None, *, disclosed=None):
         super().__init__(message)
         self.field = field
+        self.disclosed = disclosed
+
+
+def require_open(child: Child) -> None:
+    if child.is_closed:
+        raise CaseworkError(CLOSED_MESSAGE)
+
+
+def text_value(data: dict, key: str) -> str:
+    return (data.get(key) or "").strip()
 
 
 # --- Validation rules shared by forms and services ------------------------------------------
@@ -72,15 +82,53 @@ def normalise_nhs_number(value: str | None) -> str | None:
     return digits
 
 
+# local@domain.tld: no spaces, one @, a dot in the domain, nothing empty.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+
+
+def check_email(value: str | None, field: str = "email") -> str:
+    """The email address, trimmed ('' if none); CaseworkError if it cannot be one."""
+    value = (value or "").strip()
+    if value and (len(value) > 254 or not _EMAIL.match(value)):
+        raise CaseworkError(EMAIL_MESSAGE, field)
+    return value
+
+
 def check_date_of_birth(dob: dt.date, on: dt.date | None = None) -> None:
-    on = on or dt.date.today()
-    if dob > dt.date.today():
-        raise CaseworkError("Date of birth must be today or in the past", "date_of_birth")
-    if age_on(dob, on) > MAX_AGE:
+    """A date of birth for a new record: not in the future, and 25 or under on `on` (today)."""
+    check_not_born_in_future(dob)
+    if age_on(dob, on or dt.date.today()) > MAX_AGE:
         raise CaseworkError(
             f"This service is for children and young people aged {MAX_AGE} or under: "
             f"check the date of birth",
             "date_of_birth",
+        )
+
+
+def check_not_born_in_future(dob: dt.date) -> None:
+    if dob > dt.date.today():
+        raise CaseworkError("Date of birth must be today or in the past", "date_of_birth")
+
+
+def check_age_at_referral(dob: dt.date, referred_on: dt.date, field: str) -> None:
+    """The rule is age 25 or under when referred (not today: young people stay on the books,
+    and have their details changed, after they turn 26)."""
+    if age_on(dob, referred_on) > MAX_AGE:
+        raise CaseworkError(
+            f"The young person was over {MAX_AGE} on the date of referral: this service is for "
+            f"ages 0 to {MAX_AGE}",
+            field,
+        )
+
+
+def check_not_before_birth(child: Child, on: dt.date, field: str, what: str = "Date") -> None:
+    if on < child.date_of_birth:
+        from core.templating import govuk_date
+
+        raise CaseworkError(
+            f"{what} must be on or after the child's date of birth, "
+            f"{govuk_date(child.date_of_birth)}",
+            field,
         )
 
 

@@ -1,5 +1,10 @@
 """Finding children: free-text and filtered search, and caseloads. Kept simple so PostgreSQL
-answers from indexes (see benchmarks/casework_search.py)."""
+answers from indexes (see benchmarks/casework_search.py).
+
+Names are matched as casework.names.search_key writes them (lower case, no accents, spaces or
+punctuation), as prefixes of the indexed search_* columns: "o neill", "O’Neill" and "oneill"
+all find O'Neill, and a preferred name ("Tes") finds the child too. A date of birth can go with
+a name in one search ("smith 03/04/2015")."""
 
 from __future__ import annotations
 
@@ -7,11 +12,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, false, func, or_, select
 
 from core.extensions import db
 
 from .models import DECISION_TIERS, STATUS_CLOSED, STATUS_OPEN, Child, ChildDisability
+from .names import search_key
 from .rules import case_number_for, visible_condition
 
 
@@ -85,17 +91,54 @@ def parse_search_date(text: str) -> dt.date | None:
             )
             if month:
                 return dt.date(int(parts[2]), month, int(parts[0]))
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
     return None
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+# A name of more words than this is searched by its first words only (each extra word
+# doubles the ways of splitting it into first and last name).
+_MAX_NAME_WORDS = 4
+
+
+def _split_date(words: list[str]) -> tuple[dt.date | None, list[str]]:
+    """A date of birth somewhere in the words ('3/4/2015', '2015-04-03' or '3 April 2015'), and
+    the words left over (the name)."""
+    for size in (1, 3):
+        for i in range(len(words) - size + 1):
+            date = parse_search_date(" ".join(words[i : i + size]).strip(","))
+            if date is not None:
+                return date, words[:i] + words[i + size :]
+    return None, words
+
+
+def _prefix(column, key: str):
+    # Keys are letters and digits only, so there is nothing to escape in the pattern.
+    return column.like(key + "%")
+
+
+def _given(key: str):
+    return or_(_prefix(Child.search_first_name, key), _prefix(Child.search_preferred_name, key))
+
+
+def _name_condition(words: list[str]):
+    """The words as a name: all of them run together as a first, preferred or last name
+    ('o neill'), or split into a first (or preferred) and a last name, either way round."""
+    keys = [k for k in (search_key(w) for w in words) if k][:_MAX_NAME_WORDS]
+    if not keys:
+        return false()
+    whole = "".join(keys)
+    conds = [_prefix(Child.search_last_name, whole), _given(whole)]
+    for i in range(1, len(keys)):
+        front, back = "".join(keys[:i]), "".join(keys[i:])
+        conds.append(and_(_given(front), _prefix(Child.search_last_name, back)))
+        conds.append(and_(_prefix(Child.search_last_name, front), _given(back)))
+    return or_(*conds)
 
 
 def _text_condition(q: str):
-    """Free text: a case number, an NHS number, a date of birth, or a name (prefixes)."""
+    """Free text: a case number, an NHS number, a date of birth, a name (prefixes), or a name
+    and a date of birth."""
     q = " ".join(q.split())[:100]
     compact = re.sub(r"[\s-]", "", q)
     if re.fullmatch(r"[Cc]\d{1,6}", compact):
@@ -105,20 +148,15 @@ def _text_condition(q: str):
     date = parse_search_date(q)
     if date is not None:
         return Child.date_of_birth == date
-    words = [w.lower() for w in re.split(r"[\s,]+", q) if w]
+    words = [w for w in re.split(r"[\s,]+", q) if w]
     if not words:
         return None
-
-    def prefix(col, word):
-        return func.lower(col).like(_escape_like(word) + "%", escape="\\")
-
-    if len(words) == 1:
-        return or_(prefix(Child.last_name, words[0]), prefix(Child.first_name, words[0]))
-    first, last = words[0], words[-1]
-    return or_(
-        and_(prefix(Child.first_name, first), prefix(Child.last_name, last)),
-        and_(prefix(Child.last_name, first), prefix(Child.first_name, last)),
-    )
+    date, name = _split_date(words)
+    if date is None:
+        return _name_condition(words)
+    if not any(search_key(w) for w in name):
+        return Child.date_of_birth == date
+    return and_(Child.date_of_birth == date, _name_condition(name))
 
 
 def dob_range_for_band(band: str, today: dt.date | None = None):

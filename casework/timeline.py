@@ -89,14 +89,15 @@ def timeline(child: Child, significant_only: bool = False) -> list[TimelineEntry
         to = ", ".join(
             x for x in (a.worker.name if a.worker else "", a.team.name if a.team else "") if x
         )
+        transfer = a.kind == "transfer"
         entries.append(
             TimelineEntry(
                 a.allocated_at.date(),
-                "Allocation",
-                f"Allocated to {to or 'nobody'}",
-                "",
+                "Transfer" if transfer else "Allocation",
+                f"Transferred to {to}" if transfer else f"Allocated to {to or 'nobody'}",
+                a.reason,
                 a.allocated_by.name if a.allocated_by else "",
-                False,
+                transfer,
                 a.allocated_at,
             )
         )

@@ -1,87 +1,44 @@
 """Routes of the casework package: parse, check access, call a service, render.
 
-Every route that takes a child id loads the child through ``services.get_child_for``, which
-refuses (403, audited) anyone who may not see that child and records each view in the audit log.
+Every route that takes a child id loads the child through ``services.get_child_for`` (via
+``web.load_child``), which refuses (403, audited) anyone who may not see that child and
+records each view in the audit log. This module has the caseload, search and the child's own
+record; the other routes are in the modules imported at the bottom (see casework.web).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from core import audit
 from core.access import roles_required
 from core.extensions import db
 from core.forms import choices
-from core.models import Team, User
+from core.models import Team
 from core.pagination import paginate, pagination_params
+from core.parsing import whole_number
 from core.reference import AGE_BANDS, CIN_DISABILITY_CATEGORIES, age_on, localities, locality_labels
 from core.roles import Role
 
+from . import locking, services
 from . import search as search_module
-from . import services
 from . import timeline as chronology
-from .forms import (
-    AllocationForm,
-    CarerForm,
-    ChildForm,
-    CriterionForm,
-    DecisionForm,
-    NewChildForm,
-    NoteForm,
-    ProfessionalForm,
-    ReasonForm,
-    ReferralForm,
-    RegistrationForm,
-    SearchForm,
-    SiblingForm,
-    grouped_choices,
-)
+from .forms import ChildForm, NewChildForm, SearchForm
 from .models import (
     CASE_STATUSES,
-    CRITERION_TIERS,
     DECISION_TIERS,
     ETHNICITIES,
     GENDERS,
     REFERRAL_SOURCES,
     RELATIONSHIPS,
-    EligibilityCriterion,
 )
+from .web import ROLES, blueprint, closed_redirect, load_child, past_last_page, save_form
 
-blueprint = Blueprint("casework", __name__, url_prefix="/casework", template_folder="templates")
-
-ROLES = (Role.PRACTITIONER, Role.TEAM_MANAGER)
-
-
-@blueprint.app_context_processor
-def _labels():
-    return {
-        "tier_labels": DECISION_TIERS,
-        "cin_labels": CIN_DISABILITY_CATEGORIES,
-    }
-
-
-def _child(child_id: int):
-    """The child, if the current user may see them (GETs are recorded as views)."""
-    return services.get_child_for(current_user, child_id, audit_view=request.method == "GET")
-
-
-def _closed_redirect(child):
-    flash(services.CLOSED_MESSAGE, "error")
-    return redirect(url_for("casework.child", child_id=child.id))
-
-
-def _apply(form, exc: services.CaseworkError) -> str | None:
-    """Undo anything the refused change flushed (nothing half-saved), then put the service's
-    error on its field; return it if it belongs to no field."""
-    db.session.rollback()
-    field = getattr(form, exc.field, None) if exc.field else None
-    if field is not None:
-        field.errors = [*field.errors, str(exc)]
-        return None
-    return str(exc)
-
+# The query-string keys of a search: any of them makes it a search, and is audited.
+SEARCH_KEYS = ("q", "age_band", "locality", "disability", "tier", "worker", "status")
 
 # --- Caseload (landing page) and search -----------------------------------------------------
 
@@ -96,7 +53,9 @@ def index():
     if scope not in ("mine", "team") or (scope == "team" and not current_user.team_ids):
         scope = default
     pager = paginate(search_module.caseload_statement(current_user, scope))
-
+    beyond = past_last_page(pager, "casework.index")
+    if beyond:
+        return beyond
     return render_template(
         "casework/caseload.html",
         pager=pager,
@@ -146,17 +105,17 @@ def search():
         locality=form.locality.data if not form.locality.errors else "",
         disability=form.disability.data if not form.disability.errors else "",
         tier=form.tier.data if not form.tier.errors else "",
-        worker_id=int(worker) if worker.isdigit() else None,
+        worker_id=whole_number(worker, 1),
         unallocated=worker == "none",
         status=form.status.data if not form.status.errors else "",
         sort=sort if sort in search_module.SORTS else "name",
         direction=direction,
     )
-    searched = any(k in request.args for k in ("q", "age_band", "locality", "tier", "status"))
     pager = paginate(search_module.search_statement(current_user, criteria))
-    if searched:
-        from core import audit
-
+    beyond = past_last_page(pager, "casework.search")
+    if beyond:
+        return beyond
+    if any(k in request.args for k in SEARCH_KEYS):
         audit.record("search", "child", "", detail=request.query_string.decode()[:500])
     args = {k: v for k, v in request.args.items() if k not in ("page", "sort", "dir")}
 
@@ -195,32 +154,31 @@ def child_new():
     form.team.choices = choices((t.id, t.name) for t in teams)
     if not teams:
         del form.team
-    duplicates = []
     problem = None
     if form.validate_on_submit():
         data = form.child_data()
-        duplicates = services.find_duplicates(
-            data["first_name"], data["last_name"], data["date_of_birth"], data["nhs_number"]
-        )
-        if duplicates and form.confirm_not_duplicate.data != "yes":
-            form.confirm_not_duplicate.data = "yes"
-            return render_template(
-                "casework/child_form.html",
-                form=form,
-                child=None,
-                duplicates=duplicates,
-                visible={d.id for d in duplicates if services.child_visible_to(current_user, d)},
-                locality_labels=locality_labels(),
+        if form.confirm_not_duplicate.data != "yes":
+            duplicates = services.find_duplicates(
+                data["first_name"], data["last_name"], data["date_of_birth"], data["nhs_number"]
             )
+            if duplicates:
+                form.confirm_not_duplicate.data = "yes"
+                return render_template(
+                    "casework/child_form.html",
+                    form=form,
+                    child=None,
+                    duplicates=services.duplicate_notices(current_user, duplicates),
+                    locality_labels=locality_labels(),
+                )
         team = db.session.get(Team, form.team.data) if "team" in form else None
         worker = current_user if current_user.has_role(Role.PRACTITIONER) else None
-        try:
-            child = services.create_child(
+        child, problem, _ = save_form(
+            form,
+            lambda _version: services.create_child(
                 current_user, data, form.disabilities.data, team=team, worker=worker
-            )
-        except services.CaseworkError as exc:
-            problem = _apply(form, exc)
-        else:
+            ),
+        )
+        if child is not None:
             flash(f"{child.full_name} recorded with case number {child.case_number}.", "success")
             return redirect(url_for("casework.child", child_id=child.id))
     return render_template(
@@ -231,7 +189,7 @@ def child_new():
 @blueprint.get("/children/<int:child_id>")
 @roles_required(*ROLES)
 def child(child_id):
-    child = _child(child_id)
+    child = load_child(child_id)
     return render_template(
         "casework/child.html",
         child=child,
@@ -258,460 +216,35 @@ def child(child_id):
 @blueprint.route("/children/<int:child_id>/edit", methods=["GET", "POST"])
 @roles_required(*ROLES)
 def child_edit(child_id):
-    child = _child(child_id)
+    child = load_child(child_id)
     if child.is_closed:
-        return _closed_redirect(child)
+        return closed_redirect(child)
     form = ChildForm()
     form.locality.choices = _locality_choices(child.locality)
-    problem = None
+    problem = conflict = None
     if request.method == "GET":
-        form.fill_from(child)
+        locking.start_editing(form, child)
     elif form.validate_on_submit():
-        version = form.version.data
-        try:
-            services.update_child(
-                child,
-                form.child_data(),
-                form.disabilities.data,
-                int(version) if (version or "").isdigit() else None,
-            )
-        except services.CaseworkError as exc:
-            problem = _apply(form, exc)
-        else:
+        saved, problem, conflict = save_form(
+            form,
+            lambda version: services.update_child(
+                child, form.child_data(), form.disabilities.data, version, by=current_user
+            ),
+            record=child,
+            child=child,
+        )
+        if saved is not None:
             flash("Details saved.", "success")
             return redirect(url_for("casework.child", child_id=child.id))
     return render_template(
-        "casework/child_form.html", form=form, child=child, duplicates=[], problem=problem
-    )
-
-
-# --- Family and professionals ---------------------------------------------------------------
-
-
-def _member_form(child, kind, member=None):
-    form_class = CarerForm if kind == "carer" else SiblingForm
-    form = form_class()
-    if request.method == "GET" and member is not None:
-        form.fill_from(member)
-    problem = None
-    if form.validate_on_submit():
-        try:
-            services.save_family_member(child, form.member_data(), member)
-        except services.CaseworkError as exc:
-            problem = _apply(form, exc)
-        else:
-            what = "Carer" if kind == "carer" else "Sibling"
-            flash(f"{what} {form.name.data.strip()} saved.", "success")
-            return redirect(url_for("casework.child", child_id=child.id, _anchor="family"))
-    title = ("Add" if member is None else "Change") + (
-        " a parent or carer" if kind == "carer" else " a sibling"
-    )
-    return render_template(
-        "casework/form.html", form=form, child=child, title=title, problem=problem
-    )
-
-
-@blueprint.route("/children/<int:child_id>/carers/new", methods=["GET", "POST"])
-@roles_required(*ROLES)
-def carer_new(child_id):
-    child = _child(child_id)
-    if child.is_closed:
-        return _closed_redirect(child)
-    return _member_form(child, "carer")
-
-
-@blueprint.route("/children/<int:child_id>/siblings/new", methods=["GET", "POST"])
-@roles_required(*ROLES)
-def sibling_new(child_id):
-    child = _child(child_id)
-    if child.is_closed:
-        return _closed_redirect(child)
-    return _member_form(child, "sibling")
-
-
-@blueprint.route("/children/<int:child_id>/family/<int:member_id>/edit", methods=["GET", "POST"])
-@roles_required(*ROLES)
-def family_edit(child_id, member_id):
-    child = _child(child_id)
-    member = services.get_family_member(child, member_id)
-    if child.is_closed:
-        return _closed_redirect(child)
-    return _member_form(child, member.kind, member)
-
-
-def _professional_form(child, prof=None):
-    form = ProfessionalForm(obj=prof if request.method == "GET" else None)
-    problem = None
-    if form.validate_on_submit():
-        try:
-            services.save_professional(child, form.data, prof)
-        except services.CaseworkError as exc:
-            problem = _apply(form, exc)
-        else:
-            flash(f"{form.name.data.strip()} saved.", "success")
-            return redirect(url_for("casework.child", child_id=child.id, _anchor="professionals"))
-    title = "Add a professional" if prof is None else "Change a professional's details"
-    return render_template(
-        "casework/form.html", form=form, child=child, title=title, problem=problem
-    )
-
-
-@blueprint.route("/children/<int:child_id>/professionals/new", methods=["GET", "POST"])
-@roles_required(*ROLES)
-def professional_new(child_id):
-    child = _child(child_id)
-    if child.is_closed:
-        return _closed_redirect(child)
-    return _professional_form(child)
-
-
-@blueprint.route(
-    "/children/<int:child_id>/professionals/<int:prof_id>/edit", methods=["GET", "POST"]
-)
-@roles_required(*ROLES)
-def professional_edit(child_id, prof_id):
-    child = _child(child_id)
-    prof = services.get_professional(child, prof_id)
-    if child.is_closed:
-        return _closed_redirect(child)
-    return _professional_form(child, prof)
-
-
-# --- Referral, allocation -------------------------------------------------------------------
-
-
-@blueprint.route("/children/<int:child_id>/referrals/new", methods=["GET", "POST"])
-@roles_required(*ROLES)
-def referral_new(child_id):
-    child = _child(child_id)
-    if child.is_closed:
-        return _closed_redirect(child)
-    form = ReferralForm()
-    problem = None
-    if form.validate_on_submit():
-        try:
-            services.add_referral(child, current_user, form.data)
-        except services.CaseworkError as exc:
-            problem = _apply(form, exc)
-        else:
-            flash("Referral recorded.", "success")
-            return redirect(url_for("casework.child", child_id=child.id, _anchor="referrals"))
-    return render_template(
-        "casework/form.html", form=form, child=child, title="Record a referral", problem=problem
-    )
-
-
-@blueprint.route("/children/<int:child_id>/allocate", methods=["GET", "POST"])
-@roles_required(Role.TEAM_MANAGER)
-def allocate(child_id):
-    child = _child(child_id)
-    if child.is_closed:
-        return _closed_redirect(child)
-    form = AllocationForm()
-    teams = services.allocatable_teams(current_user)
-    form.team.choices = choices((t.id, t.name) for t in teams)
-    workers = services.team_workers([t.id for t in teams])
-    form.worker.choices = choices(
-        [("", "Not allocated to a person"), *((str(u.id), u.name) for u in workers)]
-    )
-    if request.method == "GET":
-        form.team.data = child.allocated_team_id
-        form.worker.data = str(child.allocated_worker_id or "")
-    problem = None
-    if form.validate_on_submit():
-        team = db.session.get(Team, form.team.data)
-        worker = db.session.get(User, int(form.worker.data)) if form.worker.data else None
-        if team not in teams:
-            form.team.errors = ["Select one of your teams"]
-        else:
-            try:
-                services.allocate(child, current_user, team, worker)
-            except services.CaseworkError as exc:
-                problem = _apply(form, exc)
-            else:
-                to = worker.name if worker else team.name
-                flash(f"Case allocated to {to}.", "success")
-                return redirect(url_for("casework.child", child_id=child.id))
-    return render_template(
-        "casework/allocate.html",
+        "casework/child_form.html",
         form=form,
         child=child,
-        title="Allocate the case",
+        duplicates=[],
         problem=problem,
-        allocations=services.allocations(child),
+        conflict=conflict,
     )
 
 
-# --- Eligibility ----------------------------------------------------------------------------
-
-
-@blueprint.route("/children/<int:child_id>/eligibility/new", methods=["GET", "POST"])
-@roles_required(*ROLES)
-def decision_new(child_id):
-    child = _child(child_id)
-    if child.is_closed:
-        return _closed_redirect(child)
-    form = DecisionForm()
-    all_criteria = services.criteria()
-    form.criteria.choices = choices(
-        (c.id, f"{CRITERION_TIERS[c.tier]}: {c.text}") for c in all_criteria
-    )
-    problem = None
-    if form.validate_on_submit():
-        try:
-            decision = services.record_decision(
-                child,
-                current_user,
-                tier=form.tier.data,
-                criterion_ids=form.criteria.data,
-                rationale=form.rationale.data,
-                decided_on=form.decided_on.data,
-                review_date=form.review_date.data,
-            )
-        except services.CaseworkError as exc:
-            problem = _apply(form, exc)
-        else:
-            if decision.tier == "pending_assessment":
-                flash(
-                    "Decision recorded as specialist – pending assessment. It becomes a "
-                    "specialist decision once a needs assessment is completed and authorised.",
-                    "success",
-                )
-            else:
-                flash(f"Decision recorded: {DECISION_TIERS[decision.tier]}.", "success")
-            return redirect(url_for("casework.child", child_id=child.id, _anchor="eligibility"))
-    return render_template(
-        "casework/decision_form.html",
-        form=form,
-        child=child,
-        title="Record an eligibility decision",
-        problem=problem,
-        has_assessment=services.has_authorised_assessment(child),
-    )
-
-
-@blueprint.route("/children/<int:child_id>/registrations/new", methods=["GET", "POST"])
-@roles_required(*ROLES)
-def registration_new(child_id):
-    child = _child(child_id)
-    if child.is_closed:
-        return _closed_redirect(child)
-    return _registration_form(child, None)
-
-
-@blueprint.route(
-    "/children/<int:child_id>/registrations/<int:reg_id>/edit", methods=["GET", "POST"]
-)
-@roles_required(*ROLES)
-def registration_edit(child_id, reg_id):
-    child = _child(child_id)
-    reg = services.get_registration(child, reg_id)
-    if child.is_closed:
-        return _closed_redirect(child)
-    return _registration_form(child, reg)
-
-
-def _registration_form(child, reg):
-    form = RegistrationForm(obj=reg if request.method == "GET" else None)
-    form.provider_service_id.choices = grouped_choices(
-        services.registration_service_options(child, reg.provider_service_id if reg else None)
-    )
-    if request.method == "GET":
-        # A framework service is the select's choice; free text goes with 'Not on the framework'.
-        on_framework = reg is not None and reg.provider_service_id is not None
-        form.provider_service_id.data = (
-            str(reg.provider_service_id)
-            if on_framework
-            else (services.NOT_ON_FRAMEWORK if reg else "")
-        )
-        if on_framework:
-            form.activity.data = ""
-    problem = None
-    if form.validate_on_submit():
-        try:
-            saved = services.save_registration(child, current_user, form.data, reg)
-        except services.CaseworkError as exc:
-            problem = _apply(form, exc)
-        else:
-            flash("Registration saved.", "success")
-            for warning in services.registration_warnings(child, saved):
-                flash(f"Check this registration: {warning}", "warning")
-            return redirect(url_for("casework.child", child_id=child.id, _anchor="registrations"))
-    title = "Register for a targeted short break" if reg is None else "Change a registration"
-    return render_template(
-        "casework/form.html", form=form, child=child, title=title, problem=problem
-    )
-
-
-# --- Chronology -----------------------------------------------------------------------------
-
-
-@blueprint.get("/children/<int:child_id>/timeline")
-@roles_required(*ROLES)
-def timeline(child_id):
-    child = _child(child_id)
-    significant = request.args.get("significant") == "1"
-    entries = chronology.timeline(child, significant_only=significant)
-    per_page = 50
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and int(page) > 0 else 1
-    pages = max(1, -(-len(entries) // per_page))
-    page = min(page, pages)
-    shown = entries[(page - 1) * per_page : page * per_page]
-    pagination = None
-    if pages > 1:
-        args = {"significant": "1"} if significant else {}
-        pagination = {
-            "items": [
-                {
-                    "number": n,
-                    "href": url_for("casework.timeline", child_id=child.id, page=n, **args),
-                    "current": n == page,
-                }
-                for n in range(1, pages + 1)
-            ],
-            "landmarkLabel": "Pages",
-        }
-    return render_template(
-        "casework/timeline.html",
-        child=child,
-        entries=shown,
-        significant=significant,
-        pagination=pagination,
-        total=len(entries),
-    )
-
-
-@blueprint.route("/children/<int:child_id>/notes/new", methods=["GET", "POST"])
-@roles_required(*ROLES)
-def note_new(child_id):
-    child = _child(child_id)
-    if child.is_closed:
-        return _closed_redirect(child)
-    form = NoteForm()
-    problem = None
-    if form.validate_on_submit():
-        try:
-            services.add_note(child, current_user, form.data)
-        except services.CaseworkError as exc:
-            problem = _apply(form, exc)
-        else:
-            flash("Case note added.", "success")
-            return redirect(url_for("casework.timeline", child_id=child.id))
-    return render_template(
-        "casework/form.html", form=form, child=child, title="Add a case note", problem=problem
-    )
-
-
-# --- Close and reopen -----------------------------------------------------------------------
-
-
-@blueprint.route("/children/<int:child_id>/close", methods=["GET", "POST"])
-@roles_required(*ROLES)
-def close(child_id):
-    child = _child(child_id)
-    if child.is_closed:
-        flash("This case is already closed.", "error")
-        return redirect(url_for("casework.child", child_id=child.id))
-    form = ReasonForm()
-    form.reason.label.text = "Why is the case being closed?"
-    form.submit.label.text = "Close the case"
-    problem = None
-    if form.validate_on_submit():
-        try:
-            services.close_case(child, current_user, form.reason.data)
-        except services.CaseworkError as exc:
-            problem = _apply(form, exc)
-        else:
-            flash("Case closed. The record is now read-only.", "success")
-            return redirect(url_for("casework.child", child_id=child.id))
-    return render_template(
-        "casework/close.html", form=form, child=child, problem=problem, closing=True
-    )
-
-
-@blueprint.route("/children/<int:child_id>/reopen", methods=["GET", "POST"])
-@roles_required(*ROLES)
-def reopen(child_id):
-    child = _child(child_id)
-    if not child.is_closed:
-        flash("This case is already open.", "error")
-        return redirect(url_for("casework.child", child_id=child.id))
-    form = ReasonForm()
-    form.reason.label.text = "Why is the case being reopened?"
-    form.submit.label.text = "Reopen the case"
-    problem = None
-    if form.validate_on_submit():
-        try:
-            services.reopen_case(child, current_user, form.reason.data)
-        except services.CaseworkError as exc:
-            problem = _apply(form, exc)
-        else:
-            flash("Case reopened.", "success")
-            return redirect(url_for("casework.child", child_id=child.id))
-    return render_template(
-        "casework/close.html", form=form, child=child, problem=problem, closing=False
-    )
-
-
-# --- Administration: eligibility criteria ---------------------------------------------------
-
-
-@blueprint.get("/criteria")
-@roles_required(Role.ADMINISTRATOR)
-def criteria():
-    return render_template(
-        "casework/criteria.html",
-        criteria=services.criteria(active_only=False),
-        tiers=CRITERION_TIERS,
-    )
-
-
-@blueprint.route("/criteria/new", methods=["GET", "POST"])
-@roles_required(Role.ADMINISTRATOR)
-def criterion_new():
-    return _criterion_form(None)
-
-
-@blueprint.route("/criteria/<int:criterion_id>/edit", methods=["GET", "POST"])
-@roles_required(Role.ADMINISTRATOR)
-def criterion_edit(criterion_id):
-    criterion = db.session.get(EligibilityCriterion, criterion_id)
-    if criterion is None:
-        abort(404)
-    return _criterion_form(criterion)
-
-
-def _criterion_form(criterion):
-    form = CriterionForm()
-    if request.method == "GET" and criterion is not None:
-        form.tier.data = criterion.tier
-        form.text.data = criterion.text
-        form.sort_order.data = criterion.sort_order
-        form.active.data = "yes" if criterion.active else "no"
-    problem = None
-    if form.validate_on_submit():
-        try:
-            services.save_criterion(
-                {
-                    "tier": form.tier.data,
-                    "text": form.text.data,
-                    "sort_order": form.sort_order.data,
-                    "active": form.active.data == "yes",
-                },
-                criterion,
-            )
-        except services.CaseworkError as exc:
-            problem = _apply(form, exc)
-        else:
-            flash("Eligibility criterion saved.", "success")
-            return redirect(url_for("casework.criteria"))
-    title = "Add an eligibility criterion" if criterion is None else "Change a criterion"
-    return render_template(
-        "casework/form.html",
-        form=form,
-        child=None,
-        title=title,
-        problem=problem,
-        back=url_for("casework.criteria"),
-    )
+# The other routes (they register themselves on the blueprint).
+from . import case_views, chronology_views, criteria_views, family_views  # noqa: E402, F401

@@ -355,3 +355,118 @@ def test_register_a_child_with_a_service_on_the_framework(signed_in_page, live_s
     expect(entry).to_contain_text(f"Registered with Climbing Club {n} – Kestrel Trust {n}")
     expect(entry.get_by_role("link")).to_have_attribute("href", f"/providers/services/{service_id}")
     assert_accessible(page, "(chronology with a registration)")
+
+
+def test_a_likely_duplicate_is_announced_and_shows_only_what_the_person_may_see(
+    signed_in_page, live_server
+):
+    from casework import services
+    from core.models import Team, User
+    from core.reference import ensure_demo_localities
+
+    n = next(_n)
+    page, user = signed_in_page(Role.PRACTITIONER, teams=[f"Duplicate team {n}"])
+    with live_server.app.app_context():
+        ensure_demo_localities()
+        other = Team(name=f"Faraway Team {n}")
+        db.session.add(other)
+        db.session.flush()
+        services.create_child(
+            db.session.get(User, user.id),
+            {
+                "first_name": "Hidden",
+                "last_name": f"Twin{n}",
+                "date_of_birth": dt.date(2014, 5, 6),
+                "gender": "female",
+                "ethnicity": "WBRI",
+                "address_line_1": "1 Far Lane",
+                "town": "Faraway",
+                "postcode": "NN1 1AA",
+                "locality": "south",
+            },
+            ["AUT"],
+            team=other,
+        )
+        db.session.commit()
+    page.goto(f"{live_server.url}/casework/children/new")
+    page.get_by_label("First name").fill("Hidden")
+    page.get_by_label("Last name").fill(f"Twin{n}")
+    for part, value in (("day", "6"), ("month", "5"), ("year", "2014")):
+        page.locator(f"#date_of_birth-{part}").fill(value)
+    page.get_by_label("Female").check()
+    page.get_by_label("Ethnicity").select_option("WBRI")
+    page.get_by_label("Address line 1").fill("2 Near Road")
+    page.get_by_label("Town or city").fill("Northbrook")
+    page.get_by_label("Postcode").fill("NN1 1AA")
+    page.get_by_label("Locality").select_option("north")
+    page.locator("#ehc_plan-2").check()
+    page.locator("#disability_register").check()
+    page.get_by_label("Learning").check()
+    page.locator("#consent_to_share").check()
+    page.get_by_role("button", name="Save and issue case number").click()
+    warning = page.locator("#duplicate-warning")
+    expect(warning).to_be_visible()
+    expect(warning).to_be_focused()  # announced: focus moves to it
+    expect(warning).to_contain_text(f"held by Faraway Team {n}")
+    expect(warning).not_to_contain_text("C0")  # no case number of a child they may not see
+    expect(warning).not_to_contain_text("Southmere")
+    assert_accessible(page, "(likely duplicate warning)")
+    page.get_by_role("button", name="This is a different child: create the record").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        f"Hidden Twin{n} recorded with case number C"
+    )
+
+
+def test_a_refused_save_keeps_the_typing_and_saves_deliberately(signed_in_page, live_server):
+    from casework import services
+    from casework.models import Child
+
+    page, user = signed_in_page(Role.PRACTITIONER, teams=[f"Locking team {next(_n)}"])
+    (child_id,) = _setup_children(live_server, user, {"first_name": "Lou", "last_name": "Lock"})
+    page.goto(f"{live_server.url}/casework/children/{child_id}/edit")
+    # A colleague saves a new town while this page is open.
+    with live_server.app.app_context():
+        child = db.session.get(Child, child_id)
+        data = {k: getattr(child, k) for k in services.CHILD_FIELDS}
+        services.update_child(child, {**data, "town": "Eastfield"}, ["AUT"], child.version)
+        db.session.commit()
+    page.get_by_label("School or setting (optional)").fill("Ashby Academy")
+    page.get_by_label("Town or city").fill("Saltcoast")
+    page.get_by_role("button", name="Save").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Town or city was changed to ‘Eastfield’ by someone else")
+    expect(page.locator("#stale-notice")).to_contain_text("Your changes have not been saved yet")
+    expect(page.get_by_label("School or setting (optional)")).to_have_value("Ashby Academy")
+    expect(page.get_by_label("Town or city")).to_have_value("Saltcoast")
+    assert_accessible(page, "(refused save)")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Details saved")
+    with live_server.app.app_context():
+        child = db.session.get(Child, child_id)
+        assert (child.town, child.school) == ("Saltcoast", "Ashby Academy")
+
+
+def test_team_manager_transfers_a_case_to_another_team(signed_in_page, live_server, live_user):
+    n = next(_n)
+    receiving = f"Receiving team {n}"
+    live_user(Role.PRACTITIONER, teams=[receiving], name=f"Rita Receiver {n}")
+    page, manager = signed_in_page(Role.TEAM_MANAGER, teams=[f"Sending team {n}"])
+    (child_id,) = _setup_children(live_server, manager, {"first_name": "Tia", "last_name": "Move"})
+    page.goto(f"{live_server.url}/casework/children/{child_id}")
+    page.get_by_role("link", name="Transfer to another team").click()
+    expect(page).to_have_title(re.compile("^Transfer the case to another team"))
+    assert_accessible(page, "(transfer form)")
+    page.get_by_role("button", name="Transfer the case").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select the team")
+    assert_accessible(page, "(transfer form with errors)")
+    page.get_by_label("Team the case is going to").select_option(label=receiving)
+    page.get_by_label("Practitioner in that team (optional)").select_option(
+        label=f"Rita Receiver {n}"
+    )
+    page.get_by_label("Reason for the transfer").fill("Family moved to the coast")
+    page.get_by_role("button", name="Transfer the case").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        f"transferred to {receiving} (Rita Receiver {n})"
+    )
+    expect(page).to_have_title(re.compile("caseload"))

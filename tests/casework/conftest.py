@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from html.parser import HTMLParser
 
 import pytest
 
@@ -106,3 +107,66 @@ def team_and_worker(make_team, make_user):
     team = make_team()
     worker = make_user(Role.PRACTITIONER, teams=[team])
     return team, worker
+
+
+class _FormReader(HTMLParser):
+    """The values a browser would submit from the first posting form on a page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.values: dict[str, list[str]] = {}
+        self._in_form = False
+        self._done = False
+        self._select = None
+        self._option = None
+        self._textarea = None
+
+    def _add(self, name, value):
+        self.values.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and (a.get("method") or "").lower() == "post" and not self._done:
+            if "app-inline-form" not in (a.get("class") or ""):  # not the sign-out button
+                self._in_form = True
+        if not self._in_form:
+            return
+        if tag == "input" and a.get("name"):
+            kind = (a.get("type") or "text").lower()
+            if kind in ("radio", "checkbox"):
+                if "checked" in a:
+                    self._add(a["name"], a.get("value", "on"))
+            elif kind not in ("submit", "button"):
+                self._add(a["name"], a.get("value") or "")
+        elif tag == "select":
+            self._select = a.get("name")
+            self._add(self._select, "")
+        elif tag == "option" and self._select:
+            if "selected" in a:
+                self.values[self._select][-1] = a.get("value", "")
+        elif tag == "textarea":
+            self._textarea = a.get("name")
+            self._add(self._textarea, "")
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.values[self._textarea][-1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            if self._textarea:
+                # Browsers drop the newline that follows <textarea>.
+                value = self.values[self._textarea][-1]
+                self.values[self._textarea][-1] = value.removeprefix("\n")
+            self._textarea = None
+        elif tag == "form" and self._in_form:
+            self._in_form, self._done = False, True
+
+
+def form_values(html: str) -> dict:
+    """What submitting the page's form unchanged would send: {name: value or [values]}."""
+    reader = _FormReader()
+    reader.feed(html)
+    return {k: v[0] if len(v) == 1 else v for k, v in reader.values.items()}

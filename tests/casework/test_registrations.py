@@ -85,7 +85,8 @@ def eligible_child(app, make_child, make_criteria, team_and_worker):
 def _save(child_id, worker, reg=None, **data):
     child = db.session.get(Child, child_id)
     data = {"from_date": TODAY, "to_date": None, **data}
-    return services.save_registration(child, _user(worker), data, reg)
+    version = reg.version if reg is not None else None
+    return services.save_registration(child, _user(worker), data, reg, expected_version=version)
 
 
 # --- The rules ------------------------------------------------------------------------------
@@ -357,7 +358,7 @@ def test_picking_a_service_registers_the_child_and_links_to_it(
     assert re.search(r'<input[^>]*id="activity"[^>]*value=""', html)
     response = browser.post(
         f"/casework/children/{child_id}/registrations/{reg_id}/edit",
-        data=_form(provider_service_id=str(service_id), to_date=_parts(TODAY)),
+        data=_form(provider_service_id=str(service_id), to_date=_parts(TODAY), version="1"),
     )
     assert response.status_code == 302
     with app.app_context():

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from casework import search, services, timeline
+from casework import due, eligibility, search, services, timeline
 from casework.models import Child, EligibilityDecision
 from core.extensions import db
 from core.models import AuditEvent, User
@@ -193,7 +193,7 @@ def test_specialist_with_an_authorised_assessment_is_specialist(
     team, worker = team_and_worker
     crit = make_criteria()
     child_id = make_child(team=team, worker=worker)
-    monkeypatch.setattr(services, "_authorised_assessment_check", lambda cid: cid == child_id)
+    monkeypatch.setattr(eligibility, "_authorised_assessment_check", lambda cid: cid == child_id)
     with app.app_context():
         child = db.session.get(Child, child_id)
         d = _decide(child, _user(worker), "specialist", crit["specialist"])
@@ -295,7 +295,9 @@ def test_targeted_registration_needs_an_eligibility_decision(
         reg = services.add_registration(child, user, {**data, "to_date": None})
         assert reg.to_date is None
         # Ending it later.
-        services.save_registration(child, user, {**data, "to_date": TODAY}, reg)
+        services.save_registration(
+            child, user, {**data, "to_date": TODAY}, reg, expected_version=reg.version
+        )
         assert reg.to_date == TODAY and len(services.registrations(child)) == 1
 
 
@@ -404,7 +406,8 @@ def test_free_text_search(app, make_child, team_and_worker):
         assert _search(worker, q="4/5/2012") == ["Pennington"]
         assert _search(worker, q="4 May 2012") == ["Pennington"]
         assert _search(worker, q="o'neill_") == ["O'Neill_%"]
-        assert _search(worker, q="o%") == []  # wildcards are taken literally
+        assert _search(worker, q="o%") == ["O'Neill_%"]  # punctuation is ignored, % too
+        assert _search(worker, q="%") == []  # not a wildcard: nothing to search by
 
 
 def test_filters_and_sorting(app, make_child, make_criteria, team_and_worker):
@@ -531,7 +534,7 @@ def test_other_packages_can_add_what_is_due(app, make_child, team_and_worker, mo
     team, worker = team_and_worker
     child_id = make_child(team=team, worker=worker)
     soon = TODAY + dt.timedelta(days=3)
-    monkeypatch.setattr(services, "_DUE_SOURCES", [])
+    monkeypatch.setattr(due, "_DUE_SOURCES", [])
     services.register_due_source(lambda c: [(soon, "Direct payment review")])
     with app.app_context():
         child = db.session.get(Child, child_id)

@@ -13,7 +13,7 @@ from casework.models import CaseNote, Child, EligibilityDecision, FamilyMember, 
 from core.extensions import db
 from core.models import AuditEvent
 from core.roles import Role
-from tests.casework.conftest import years_ago
+from tests.casework.conftest import form_values, years_ago
 
 TODAY = dt.date.today()
 
@@ -168,7 +168,7 @@ def test_likely_duplicate_is_shown_before_a_second_record(
     html = browser.post("/casework/children/new", child_form(team=str(team.id))).get_data(
         as_text=True
     )
-    assert "There is already a record with this name and date of birth" in html
+    assert "There may already be a record for this child" in html
     assert elsewhere.name in html
     assert 'name="confirm_not_duplicate" type="hidden" value="yes"' in html
     with app.app_context():
@@ -265,9 +265,12 @@ def test_add_a_carer_a_sibling_and_a_professional(app, browser_as, make_child, t
         assert _count(FamilyMember, FamilyMember.child_id == child_id) == 2
         carer = db.session.scalar(select(FamilyMember).where(FamilyMember.kind == "carer"))
         assert carer.parental_responsibility and carer.needs_carers_assessment
+    shown = form_values(browser.get(f"{base}/family/{carer.id}/edit").get_data(as_text=True))
     edit = browser.post(
         f"{base}/family/{carer.id}/edit",
         {
+            "version": shown["version"],
+            "loaded": shown["loaded"],
             "name": "Grace Hollins-Reed",
             "relationship_to_child": "mother",
             "parental_responsibility": "yes",
@@ -407,7 +410,7 @@ def test_closing_asks_for_confirmation_and_makes_the_record_read_only(
     page = browser.get(f"{base}/close").get_data(as_text=True)
     assert "Are you sure you want to close this case?" in page
     assert _errors(browser.post(f"{base}/close", {"reason": ""}).get_data(as_text=True)) == [
-        "Enter the reason"
+        "Enter the reason for closing the case"
     ]
     assert browser.post(f"{base}/close", {"reason": "Family moved away"}).status_code == 302
     html = browser.get(base).get_data(as_text=True)
