@@ -27,11 +27,14 @@ class Series:
 
 def grouped_bars(categories: list[str], series: list[Series], *, width: int = 640) -> str:
     """A horizontal grouped bar chart as an SVG document."""
-    label_w, value_w, bar_h, gap, top = 190, 90, 14, 10, 34
+    label_w, value_w, bar_h, gap, top, line_h = 190, 90, 14, 10, 34, 12
     plot_w = width - label_w - value_w
     biggest = max([v for s in series for v in s.values if v] or [1])
-    group_h = bar_h * len(series) + gap
-    height = top + group_h * len(categories) + 6
+    # Long category names wrap onto more lines (never cut short); a group grows to fit them.
+    lines = [wrap(cat, LABEL_CHARS) for cat in categories]
+    heights = [max(bar_h * len(series), line_h * len(ls)) + gap for ls in lines]
+    tops = [top + sum(heights[:i]) for i in range(len(categories))]
+    height = top + sum(heights) + 6
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" font-family="Liberation Sans, Arial, sans-serif" '
@@ -51,14 +54,18 @@ def grouped_bars(categories: list[str], series: list[Series], *, width: int = 64
         )
         parts.append(f'<text x="{x + 20}" y="17" fill="{INK}">{escape(s.name)}</text>')
         x += 30 + 7 * len(s.name)
-    for gi, cat in enumerate(categories):
-        y0 = top + gi * group_h
-        parts.append(
-            f'<text x="{label_w - 8}" y="{y0 + bar_h * len(series) / 2 + 4}" '
-            f'text-anchor="end" fill="{INK}">{escape(_clip(cat, 34))}</text>'
+    for gi, label_lines in enumerate(lines):
+        y0 = tops[gi]
+        middle = y0 + (heights[gi] - gap) / 2
+        first = middle - line_h * (len(label_lines) - 1) / 2 + 4
+        spans = "".join(
+            f'<tspan x="{label_w - 8}" y="{first + i * line_h:g}">{escape(text)}</tspan>'
+            for i, text in enumerate(label_lines)
         )
+        parts.append(f'<text text-anchor="end" fill="{INK}">{spans}</text>')
+        bars_top = y0 + (heights[gi] - gap - bar_h * len(series)) / 2
         for si, s in enumerate(series):
-            y = y0 + si * bar_h
+            y = bars_top + si * bar_h
             value = s.values[gi]
             fill = DARK if si == len(series) - 1 else "url(#hatch)"
             w = 0 if not value else max(1.5, plot_w * value / biggest)
@@ -79,8 +86,19 @@ def grouped_bars(categories: list[str], series: list[Series], *, width: int = 64
     return "".join(parts)
 
 
-def _clip(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
+# About as many characters of 11px Liberation Sans as fit in the label column.
+LABEL_CHARS = 32
+
+
+def wrap(text: str, width: int = LABEL_CHARS) -> list[str]:
+    """Words onto lines of at most ``width`` characters (a longer word has a line of its own)."""
+    out: list[str] = []
+    for word in text.split():
+        if out and len(out[-1]) + 1 + len(word) <= width:
+            out[-1] += " " + word
+        else:
+            out.append(word)
+    return out or [""]
 
 
 def data_uri(svg: str) -> str:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from core import audit
@@ -46,35 +46,49 @@ def run_group():
 @click.option("--year", required=True, help="Financial year starting 1 April, e.g. 2026")
 @click.option("--output", required=True, help="The PDF file to write, e.g. statement.pdf")
 @click.option("--html", "html_output", default=None, help="Also write the web page version")
-def run_statement(year, output, html_output):
-    """The Short Breaks Services Statement for a financial year, as an accessible PDF."""
-    from .runner import build_statement
+@click.option("--csv", "csv_output", default=None, help="Also write the CSV of its figures")
+def run_statement(year, output, html_output, csv_output):
+    """The Short Breaks Services Statement for a financial year, as an accessible PDF.
+
+    The run is recorded like one asked for on the reports page (asked for by "Command
+    line"), with its files stored in the reports folder, so it is listed there too."""
+    from . import runner
 
     try:
-        year_number = services.parse_year(year)
+        params = services.statement_params(year)
     except services.ReportError as exc:
         _fail(str(exc))
-    path = _check_output(output, ".pdf")
-    html_path = _check_output(html_output, ".html") if html_output else None
+    targets = {"pdf": _check_output(output, ".pdf")}
+    if html_output:
+        targets["html"] = _check_output(html_output, ".html")
+    if csv_output:
+        targets["csv"] = _check_output(csv_output, ".csv")
 
-    def progress(text):
-        click.echo(f"  {text}", err=True)
-
-    outputs, pages, _data_date = build_statement(year_number, progress)
-    for target, data in ((path, outputs["pdf"]), (html_path, outputs["html"])):
-        if target is None:
-            continue
+    run = services.command_line_run("statement", params)
+    db.session.commit()
+    run_id = run.id
+    try:
+        runner.execute(run_id, echo=lambda text: click.echo(f"  {text}", err=True))
+    except Exception as exc:  # noqa: BLE001 - recorded on the run and reported below
+        runner.record_problem(run_id, exc, final=True, next_attempt=1, attempts=1)
+        _fail(services.readable_error(exc))
+    run = services.get_run(run_id)
+    base = services.reports_dir(current_app)
+    for fmt, target in targets.items():
         try:
-            services.write_atomic(target, data)
+            services.write_atomic(target, (base / services.stored_name(run, fmt)).read_bytes())
         except OSError as exc:
             _fail(f"Cannot write {target}: {exc.strerror or exc}")
-    digest = hashlib.sha256(outputs["pdf"]).hexdigest()
+    path = targets["pdf"]
     audit.record(
         "report_generated",
-        "report",
-        "statement",
-        detail=f"Short Breaks Services Statement (year {services.year_label(year_number)}) "
-        f"written to {path} by the command line; sha256={digest}",
+        "report_run",
+        run.id,
+        detail=f"{services.describe(run)} written to {path} by the command line; "
+        f"sha256={run.sha256}",
     )
     db.session.commit()
-    click.echo(f"Wrote {path} ({pages} pages, sha256 {digest})")
+    click.echo(
+        f"Wrote {path} ({run.pages} pages, sha256 {run.sha256}); "
+        f"listed on the reports page as run {run.id}"
+    )

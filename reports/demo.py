@@ -67,7 +67,7 @@ def load(rng) -> None:
         for key, text in TEXT.items():
             if narrative.latest(year, key) is not None:
                 continue
-            row = narrative.save_version(year, key, text.format(label=label), author, None)
+            row = narrative.save_version(year, key, text.format(label=label), author, 0)
             narrative.approve(year, key, row.number, approver)
 
 

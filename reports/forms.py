@@ -47,6 +47,10 @@ class NarrativeForm(FlaskForm):
     submit = SubmitField("Save as a new version", widget=GovSubmitInput())
 
 
+class KeepForm(FlaskForm):
+    action = HiddenField()
+
+
 class ApproveForm(FlaskForm):
     number = HiddenField()
     submit = SubmitField("Approve this version", widget=GovSubmitInput())

@@ -1,8 +1,9 @@
 """Tables of the reports package.
 
-- ``report_run``: one request for a report (type, parameters), who asked and when, its status
-  (queued, running, done, failed, expired), progress and error text, the files it made (PDF and
-  HTML, each with its SHA-256), the date of the data it was made from and how many times a
+- ``report_run``: one request for a report (type, parameters), who asked and when (no one: the
+  command line), its status (queued, running, done, failed, expired), progress and error text,
+  the files it made (PDF, HTML and CSV, each with its SHA-256), whether it is marked
+  "Published — keep" (exempt from retention), the date of the data it was made from and how many times a
   worker started it. ``active_key`` holds "type:parameters" while the run is queued or running
   and is NULL otherwise; its unique index lets only one such run exist per report and parameters.
 - ``statement_narrative``: the manager-written sections of the Short Breaks Services Statement,
@@ -51,8 +52,14 @@ class ReportRun(db.Model):
     pages: Mapped[int] = mapped_column(Integer, default=0)
     html_path: Mapped[str] = mapped_column(String(300), default="")
     html_sha256: Mapped[str] = mapped_column(String(64), default="")
+    csv_path: Mapped[str] = mapped_column(String(300), default="")
+    csv_sha256: Mapped[str] = mapped_column(String(64), default="")
+    # "Published — keep": set by a commissioner; retention never removes these files.
+    kept_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    kept_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
-    requested_by: Mapped[User | None] = relationship(lazy="joined")
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id], lazy="joined")
+    kept_by: Mapped[User | None] = relationship(foreign_keys=[kept_by_id], lazy="joined")
 
     __table_args__ = (
         Index("ix_report_run_type_time", "report_type", "requested_at"),

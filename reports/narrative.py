@@ -1,8 +1,12 @@
 """The narrative sections of the Short Breaks Services Statement, written by managers.
 
-Each save adds a new version (nothing is overwritten); a manager approves a version, and the
-statement prints, for each section, the latest approved version. While a section has no
-approved version the statement prints the latest draft and is marked as a draft throughout.
+Each save adds a new version (nothing is overwritten); a commissioner approves a version, but
+never one they saved themselves: a statutory publication is checked by a second person.
+
+One rule, used by the statement, the reports page and the text page alike (``status``): each
+section prints its latest approved version, even when a newer version is waiting for approval.
+A section with no approved version at all prints its latest draft, marked as a draft, and the
+whole statement is then marked as a draft.
 """
 
 from __future__ import annotations
@@ -15,6 +19,15 @@ from core.models import utcnow
 
 from .models import StatementNarrative
 from .services import ReportError
+
+STALE_MESSAGE = (
+    "Someone else saved a newer version of this section while you were editing. "
+    "Your text has not been saved: copy it, reload the page and make your changes again."
+)
+OWN_VERSION_MESSAGE = (
+    "You saved this version, so you cannot approve it: the statement is a statutory "
+    "publication, and another commissioner must check and approve the text."
+)
 
 SECTIONS = {
     "introduction": (
@@ -65,25 +78,39 @@ def latest(year: int, key: str, approved_only: bool = False) -> StatementNarrati
     return db.session.scalar(stmt.order_by(StatementNarrative.number.desc()).limit(1))
 
 
-def overview(year: int) -> list[dict]:
-    """Each section with its latest version and latest approved version, for the year page."""
+def status(year: int) -> list[dict]:
+    """Each section of a year: its latest version, its latest approved version, the version
+    the statement prints (``printed``) and the newer version waiting for approval, if any
+    (``waiting``). ``draft`` is True when the section has no approved version at all."""
     out = []
     for key, (title, hint) in SECTIONS.items():
+        newest = latest(year, key)
+        approved = latest(year, key, approved_only=True)
+        waiting = newest if newest is not None and newest.approved_at is None else None
         out.append(
             {
                 "key": key,
                 "title": title,
                 "hint": hint,
-                "latest": latest(year, key),
-                "approved": latest(year, key, approved_only=True),
+                "latest": newest,
+                "approved": approved,
+                "printed": approved or newest,
+                "waiting": waiting,
+                "draft": approved is None,
             }
         )
     return out
 
 
+def is_draft(sections: list[dict]) -> bool:
+    """The statement is a draft only if some section has no approved version at all."""
+    return any(s["draft"] for s in sections)
+
+
 def save_version(year: int, key: str, body: str, user, based_on: int | None) -> StatementNarrative:
-    """Add a new version. ``based_on`` is the version number the editor started from: if
-    someone saved a newer one meanwhile, refuse rather than lose their words."""
+    """Add a new version. ``based_on`` is the version number the editor started from (0 for
+    the first): if someone saved a newer one meanwhile, or the form did not say, refuse rather
+    than lose their words."""
     check_section(key)
     body = (body or "").replace("\r\n", "\n").strip()
     if not body:
@@ -92,11 +119,8 @@ def save_version(year: int, key: str, body: str, user, based_on: int | None) -> 
         raise ReportError(f"The text must be {MAX_LENGTH:,} characters or fewer")
     current = latest(year, key)
     current_number = current.number if current else 0
-    if based_on is not None and based_on != current_number:
-        raise ReportError(
-            "Someone else saved a newer version of this section while you were editing. "
-            "Your text has not been saved: copy it, reload the page and make your changes again."
-        )
+    if based_on is None or based_on != current_number:
+        raise ReportError(STALE_MESSAGE)
     if current is not None and current.body == body:
         raise ReportError("The text is the same as the latest version: nothing to save")
     number = (
@@ -128,6 +152,8 @@ def approve(year: int, key: str, number: int, user) -> StatementNarrative:
         raise ReportError("That version does not exist")
     if row.approved_at is not None:
         raise ReportError("That version is already approved")
+    if row.written_by_id is not None and row.written_by_id == user.id:
+        raise ReportError(OWN_VERSION_MESSAGE)
     newest = latest(year, key)
     if newest is not None and newest.number != row.number:
         raise ReportError("Only the latest version can be approved")
@@ -161,17 +187,18 @@ def paragraphs(text: str) -> list[str]:
 
 
 def for_statement(year: int) -> dict[str, dict | None]:
-    """For each section the text to print: the latest approved version, else the latest draft."""
+    """For each section the text to print (see ``status``)."""
     out: dict[str, dict | None] = {}
-    for key, (title, _hint) in SECTIONS.items():
-        row = latest(year, key, approved_only=True) or latest(year, key)
+    for s in status(year):
+        row = s["printed"]
         if row is None:
-            out[key] = None
+            out[s["key"]] = None
             continue
-        out[key] = {
-            "title": title,
+        out[s["key"]] = {
+            "title": s["title"],
             "paragraphs": paragraphs(row.body),
             "number": row.number,
+            "approved": row.approved_at is not None,
             "approved_by": row.approved_by.name if row.approved_by else "",
             "approved_at": row.approved_at,
         }

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import time
 from functools import lru_cache
 from pathlib import Path
 
 from flask import render_template
 
+from . import pdftags
+
 CSS_PATH = Path(__file__).parent / "templates" / "reports" / "statement.css"
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
+# Progress while the pages are written is reported at most this often (each report is a commit).
+PROGRESS_EVERY_SECONDS = 0.5
 
 
 @lru_cache(maxsize=1)
@@ -38,12 +43,37 @@ def statement_html(context: dict) -> str:
 
 
 def pdf_from_html(html: str, progress=None) -> tuple[bytes, int]:
-    """(PDF bytes, number of pages). Laying out and writing are reported separately."""
+    """(PDF bytes, number of pages). Laying out, then writing the pages one by one ("page k of
+    N"), then finishing the tags (reports.pdftags) are reported as they happen."""
     from weasyprint import HTML
 
     step = progress or (lambda text: None)
     step("Laying out the pages")
     document = HTML(string=html).render(**PDF_OPTIONS)
     pages = len(document.pages)
-    step(f"Writing the PDF ({pages} pages)")
-    return document.write_pdf(**PDF_OPTIONS), pages
+    step(f"Writing the PDF: {pages} page{'s' if pages != 1 else ''}")
+    if progress is not None:
+        _report_each_page(document, step)
+
+    def finisher(doc, pdf):
+        step("Writing the PDF: tagging its tables for assistive technology")
+        pdftags.finish(doc, pdf)
+
+    return document.write_pdf(finisher=finisher, **PDF_OPTIONS), pages
+
+
+def _report_each_page(document, step) -> None:
+    """Report "page k of N" as WeasyPrint paints each page into the PDF (throttled)."""
+    total = len(document.pages)
+    last = [0.0]
+
+    for number, page in enumerate(document.pages, start=1):
+
+        def paint(*args, _paint=page.paint, _number=number, **kwargs):
+            now = time.monotonic()
+            if now - last[0] >= PROGRESS_EVERY_SECONDS:
+                last[0] = now
+                step(f"Writing the PDF: page {_number} of {total}")
+            return _paint(*args, **kwargs)
+
+        page.paint = paint

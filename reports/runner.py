@@ -15,18 +15,19 @@ from flask import current_app
 
 from core.extensions import db
 
-from . import render, services, statement
+from . import exports, render, services, statement
 from .models import ReportRun
 
 
 def build_statement(year: int, progress=None) -> tuple[dict[str, bytes], int, object]:
-    """The statement for a financial year: ({"pdf": ..., "html": ...}, pages, data date)."""
+    """The statement for a financial year: ({"pdf", "html", "csv": bytes}, pages, data date)."""
     context = statement.build(year, progress)
     if progress:
-        progress("Writing the web page version")
+        progress("Writing the web page version and the CSV of figures")
     html = render.statement_html(context)
+    figures = exports.statement_csv(context)
     pdf, pages = render.pdf_from_html(html, progress)
-    return {"pdf": pdf, "html": html.encode()}, pages, context["data_date"]
+    return {"pdf": pdf, "html": html.encode(), "csv": figures}, pages, context["data_date"]
 
 
 def _statement(params: dict, progress):
@@ -45,8 +46,9 @@ def file_stem(run: ReportRun) -> str:
     return f"run-{run.id}-{run.report_type}"
 
 
-def execute(run_id: int) -> str:
-    """Carry out one attempt at a run; returns its status afterwards."""
+def execute(run_id: int, echo=None) -> str:
+    """Carry out one attempt at a run; returns its status afterwards. ``echo`` also receives
+    each progress message (the command line prints them)."""
     run = db.session.get(ReportRun, run_id)
     if run is None:
         return "missing"
@@ -67,6 +69,8 @@ def execute(run_id: int) -> str:
     def progress(text: str) -> None:
         services.set_progress(run, text)
         db.session.commit()
+        if echo is not None:
+            echo(text)
 
     outputs, pages, data_date = GENERATORS[run.report_type](dict(run.params), progress)
     progress("Saving the files")

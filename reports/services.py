@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from core import audit
 from core.extensions import db
 from core.models import utcnow
+from core.parsing import whole_number
 from core.roles import Role
 
 from .models import ACTIVE_STATUSES, DONE, EXPIRED, FAILED, QUEUED, RUNNING, ReportRun
@@ -40,20 +41,27 @@ class ReportType:
     formats: tuple[str, ...]
 
 
-# DESIGN.md: commissioners / service managers download the statutory statement. Team managers
-# sign off the narrative and stand in for the service manager, so they may run it too. Finance
-# officers will run the expenditure reports (built later on the same machinery).
+# DESIGN.md names the commissioner / service manager (the COMMISSIONER role) as the one who
+# downloads the statutory statement: only they run it, download it, and write and approve its
+# text. Finance officers will run the expenditure reports (built later on the same machinery).
 REPORT_TYPES: dict[str, ReportType] = {
     "statement": ReportType(
         "statement",
         "Short Breaks Services Statement",
         "The annual statement the council must publish (regulation 5), from live records, "
-        "as an accessible PDF and a web page.",
-        (Role.COMMISSIONER, Role.TEAM_MANAGER),
-        ("pdf", "html"),
+        "as an accessible PDF, a web page and a CSV file of its figures.",
+        (Role.COMMISSIONER,),
+        ("pdf", "html", "csv"),
     ),
 }
-NARRATIVE_ROLES = (Role.COMMISSIONER, Role.TEAM_MANAGER)
+NARRATIVE_ROLES = (Role.COMMISSIONER,)
+# Who may mark a finished statement as published, so that retention keeps its files.
+KEEP_ROLES = (Role.COMMISSIONER,)
+FORMATS = {
+    "pdf": ("application/pdf", "PDF"),
+    "html": ("text/html", "web page"),
+    "csv": ("text/csv", "CSV"),
+}
 
 
 def report_type(code: str) -> ReportType:
@@ -89,22 +97,44 @@ def year_label(year: int) -> str:
 
 
 def latest_year(today: dt.date | None = None) -> int:
-    """Statements can be prepared for the next financial year ahead of its start."""
-    return financial_year_of(today or dt.date.today()) + 1
+    """The latest year a statement can be made for: the one in progress. A year that has not
+    begun has no figures yet, and a statement of it would only repeat this year's."""
+    return financial_year_of(today or dt.date.today())
 
 
-def parse_year(raw) -> int:
-    """A financial year from a form or the command line, or ReportError saying what is wrong."""
+def latest_text_year(today: dt.date | None = None) -> int:
+    """The text of next year's statement may be written and approved before the year starts."""
+    return latest_year(today) + 1
+
+
+def _parse_year(raw, last: int) -> int:
     text = str(raw if raw is not None else "").strip()
     if not text:
         raise ReportError("Enter the financial year, for example 2026 for April 2026 to March 2027")
-    if not text.isdigit() or len(text) != 4:
+    year = whole_number(text, 0, 9999)
+    if year is None or len(text) != 4:
         raise ReportError("The year must be 4 digits, for example 2026")
-    year = int(text)
-    last = latest_year()
-    if not FIRST_STATEMENT_YEAR <= year <= last:
+    if year < FIRST_STATEMENT_YEAR:
         raise ReportError(f"The year must be between {FIRST_STATEMENT_YEAR} and {last}")
+    if year > last:
+        raise ReportError(
+            f"The financial year {year_label(year)} has not started yet, so there are no "
+            f"figures for it. The latest statement you can make is for {year_label(last)}"
+            if last == latest_year()
+            else f"The year must be between {FIRST_STATEMENT_YEAR} and {last}"
+        )
     return year
+
+
+def parse_year(raw) -> int:
+    """A financial year for a statement, from a form or the command line, or ReportError
+    saying what is wrong. Only years that have begun are accepted."""
+    return _parse_year(raw, latest_year())
+
+
+def parse_text_year(raw) -> int:
+    """A financial year for the statement's text: up to next year."""
+    return _parse_year(raw, latest_text_year())
 
 
 def statement_params(year) -> dict:
@@ -152,6 +182,27 @@ def request_run(code: str, params: dict, user) -> tuple[ReportRun, bool]:
     return run, True
 
 
+def command_line_run(code: str, params: dict) -> ReportRun:
+    """A run made by `flask reports run ...`: recorded like any other (asked for by the
+    command line, no user) so that it is listed, kept and downloadable, but never
+    de-duplicated against the web's runs nor sent to a worker."""
+    report_type(code)
+    run = ReportRun(
+        report_type=code,
+        params=params,
+        requested_by_id=None,
+        status=QUEUED,
+        progress="Made by the command line",
+        active_key=None,
+    )
+    db.session.add(run)
+    db.session.flush()
+    audit.record(
+        "report_requested", "report_run", run.id, detail=f"{describe(run)} by the command line"
+    )
+    return run
+
+
 def _active_run(key: str) -> ReportRun | None:
     return db.session.scalar(select(ReportRun).where(ReportRun.active_key == key))
 
@@ -169,17 +220,21 @@ def params_text(run: ReportRun) -> str:
     return ", ".join(f"{k} {v}" for k, v in sorted(params.items())) or "no parameters"
 
 
-def runs_for(user, limit: int = 50) -> list[ReportRun]:
-    codes = [t.code for t in types_for(user)]
-    if not codes:
-        return []
-    stmt = (
+def runs_query(user):
+    """The runs of the report types this user may use, newest first (for core.pagination)."""
+    codes = [t.code for t in types_for(user)] or ["-"]
+    return (
         select(ReportRun)
         .where(ReportRun.report_type.in_(codes))
         .order_by(ReportRun.requested_at.desc(), ReportRun.id.desc())
-        .limit(limit)
     )
-    return list(db.session.scalars(stmt))
+
+
+def runs_by_id(user, ids: set[int]) -> list[ReportRun]:
+    """Those of these runs the user may see (for the page's status updates)."""
+    if not ids:
+        return []
+    return list(db.session.scalars(runs_query(user).where(ReportRun.id.in_(ids))))
 
 
 def get_run(run_id: int) -> ReportRun | None:
@@ -209,6 +264,8 @@ def mark_done(run: ReportRun, *, files: dict, data_date: dt.datetime, pages: int
     run.file_path, run.sha256, run.file_size = pdf["name"], pdf["sha256"], pdf["bytes"]
     if "html" in files:
         run.html_path, run.html_sha256 = files["html"]["name"], files["html"]["sha256"]
+    if "csv" in files:
+        run.csv_path, run.csv_sha256 = files["csv"]["name"], files["csv"]["sha256"]
     run.pages = pages
     run.data_date = data_date
     run.status = DONE
@@ -255,9 +312,17 @@ def reports_dir(app) -> Path:
     return path
 
 
+def stored_name(run: ReportRun, fmt: str) -> str:
+    return {"pdf": run.file_path, "html": run.html_path, "csv": run.csv_path}.get(fmt) or ""
+
+
+def stored_sha256(run: ReportRun, fmt: str) -> str:
+    return {"pdf": run.sha256, "html": run.html_sha256, "csv": run.csv_sha256}.get(fmt) or ""
+
+
 def file_for(app, run: ReportRun, fmt: str) -> Path | None:
     """The stored file of a finished run in a format, inside the reports folder, if it exists."""
-    name = {"pdf": run.file_path, "html": run.html_path}.get(fmt) or ""
+    name = stored_name(run, fmt)
     if not name or run.status != DONE:
         return None
     base = reports_dir(app).resolve()
@@ -268,9 +333,41 @@ def file_for(app, run: ReportRun, fmt: str) -> Path | None:
 
 
 def record_download(run: ReportRun, fmt: str) -> None:
-    digest = run.sha256 if fmt == "pdf" else run.html_sha256
     audit.record(
-        "report_download", "report_run", run.id, detail=f"{describe(run)} {fmt} sha256={digest}"
+        "report_download",
+        "report_run",
+        run.id,
+        detail=f"{describe(run)} {fmt} sha256={stored_sha256(run, fmt)}",
+    )
+
+
+# --- Published statements: kept whatever the retention ------------------------------------------
+
+
+def keep(run: ReportRun, user) -> None:
+    """Mark a finished run "Published — keep": retention never removes its files."""
+    if run.status != DONE:
+        raise ReportError("Only a finished report with its files can be kept")
+    if run.kept_at is not None:
+        raise ReportError("This report is already marked as published and kept")
+    run.kept_at = utcnow()
+    run.kept_by_id = user.id
+    db.session.flush()
+    audit.record("report_kept", "report_run", run.id, detail=f"{describe(run)}: published, keep")
+
+
+def release(run: ReportRun, user) -> None:
+    """Undo keep(): the files are removed by retention like any other's."""
+    if run.kept_at is None:
+        raise ReportError("This report is not marked as published")
+    run.kept_at = None
+    run.kept_by_id = None
+    db.session.flush()
+    audit.record(
+        "report_released",
+        "report_run",
+        run.id,
+        detail=f"{describe(run)}: no longer kept; retention applies",
     )
 
 
@@ -278,16 +375,20 @@ def record_download(run: ReportRun, fmt: str) -> None:
 
 
 def expire_old_runs(app, now: dt.datetime | None = None) -> int:
-    """Delete the files of runs older than the retention; the runs stay, marked expired.
-    Also fails runs lost by the broker and removes half-written files left by killed workers."""
+    """Delete the files of runs older than the retention, except those marked published; the
+    runs stay, marked expired. Also fails runs lost by the broker and removes half-written files left by killed workers."""
     now = now or utcnow()
     cutoff = now - dt.timedelta(days=app.config["REPORT_RETENTION_DAYS"])
     base = reports_dir(app)
     old = db.session.scalars(
-        select(ReportRun).where(ReportRun.status == DONE, ReportRun.finished_at < cutoff)
+        select(ReportRun).where(
+            ReportRun.status == DONE,
+            ReportRun.finished_at < cutoff,
+            ReportRun.kept_at.is_(None),  # published: kept whatever its age
+        )
     ).all()
     for run in old:
-        for name in (run.file_path, run.html_path):
+        for name in (run.file_path, run.html_path, run.csv_path):
             if name:
                 (base / name).unlink(missing_ok=True)
         run.status = EXPIRED

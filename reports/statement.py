@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import inspect
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -21,7 +22,14 @@ from core.reference import localities as _localities
 from core.reference import locality_labels as _locality_labels
 
 from . import charts, narrative
-from .services import suppress_count, suppress_population, year_bounds, year_label
+from .services import (
+    ReportError,
+    latest_year,
+    suppress_count,
+    suppress_population,
+    year_bounds,
+    year_label,
+)
 
 UNKNOWN = "_unknown"
 
@@ -91,7 +99,10 @@ def gaps() -> Source:
     services = _module("providers.services")
     if services is None or not hasattr(services, "gaps"):
         return Source(False, "Gaps cannot be shown until the providers register is in use.")
-    rows = services.gaps()
+    # Gaps in what families can find: only published services count as covering a locality
+    # (older providers.services.gaps() had no such choice and counted every service).
+    accepts = inspect.signature(services.gaps).parameters
+    rows = services.gaps(published_only=True) if "published_only" in accepts else services.gaps()
     by_locality: dict[str, dict] = {}
     for g in rows:
         entry = by_locality.setdefault(
@@ -128,8 +139,16 @@ def eligibility_criteria() -> Source:
 POPULATIONS = [
     ("register", "On the disability register"),
     ("targeted", "Receiving targeted short breaks"),
-    ("specialist", "Eligible for specialist short breaks (after a needs assessment)"),
+    # Children *assessed as eligible* (eligibility decisions): who actually receives specialist
+    # breaks comes from support plans and direct payments, which are not held here yet.
+    ("specialist", "Assessed as eligible for specialist short breaks"),
 ]
+SPECIALIST_NOTE = (
+    "These are the children and young people assessed as eligible for specialist short "
+    "breaks, after a needs assessment. They are not a count of the children receiving "
+    "specialist short breaks: figures of children receiving them through support plans and "
+    "direct payments will be given once those records are held in this system."
+)
 
 
 def _years_before(day: dt.date, years: int) -> dt.date:
@@ -227,7 +246,7 @@ def _count_by(ids, key_expr, m, join_disability=False) -> dict[str, int]:
     }
 
 
-def needs_figures(year: int, progress=None) -> Source:
+def needs_figures(year: int, progress=None, data_day: dt.date | None = None) -> Source:
     found = _models(
         "casework",
         "Child",
@@ -290,14 +309,25 @@ def needs_figures(year: int, progress=None) -> Source:
             for c, col in columns["disability"].items()
         }
         tables = [
-            _table(title, dim, heading, rows, columns[dim], cells[dim], total_cells, years, add)
+            _table(
+                title,
+                dim,
+                heading,
+                rows,
+                columns[dim],
+                cells[dim],
+                total_cells,
+                years,
+                add,
+                data_day,
+            )
             for dim, heading, rows, add in dims
         ]
         populations.append({"kind": kind, "title": title, "tables": tables, "totals": totals})
     return Source(True, data={"populations": populations, "years": years, "raw": raw})
 
 
-def _table(title, dim, heading, rows, columns, cells, totals, years, additive) -> dict:
+def _table(title, dim, heading, rows, columns, cells, totals, years, additive, data_day) -> dict:
     shown = [
         (code, label)
         for code, label in rows
@@ -305,7 +335,8 @@ def _table(title, dim, heading, rows, columns, cells, totals, years, additive) -
     ]
     series = [
         charts.Series(
-            f"{year_label(y)}" + (" (so far)" if y == years[-1] and _in_progress(y) else ""),
+            f"{year_label(y)}"
+            + (" (so far)" if y == years[-1] and _in_progress(y, data_day) else ""),
             [cells[str(y)][c].value for c, _ in shown],
             [cells[str(y)][c].text for c, _ in shown],
         )
@@ -327,18 +358,25 @@ def _table(title, dim, heading, rows, columns, cells, totals, years, additive) -
     }
 
 
-def _in_progress(year: int) -> bool:
-    return dt.date.today() <= year_bounds(year)[1]
+def _in_progress(year: int, on: dt.date | None = None) -> bool:
+    return (on or dt.date.today()) <= year_bounds(year)[1]
 
 
 # --- The whole statement -----------------------------------------------------------------------
 
 
 def build(year: int, progress=None) -> dict:
-    """Everything the statement template needs, for a financial year."""
+    """Everything the statement template needs, for a financial year that has begun (a year
+    still to come has no figures: it would only repeat this year's under its name)."""
     step = progress or (lambda text: None)
     data_date = utcnow()
+    if year > latest_year(data_date.date()):
+        raise ReportError(
+            f"The financial year {year_label(year)} has not started yet, so there are no "
+            "figures for it"
+        )
     step("Reading the narrative sections")
+    status = narrative.status(year)
     sections = narrative.for_statement(year)
     step("Collecting the range of short breaks")
     range_ = range_of_services()
@@ -346,27 +384,29 @@ def build(year: int, progress=None) -> dict:
     step("Collecting the eligibility criteria")
     criteria = eligibility_criteria()
     step("Collecting figures about children and young people")
-    needs = needs_figures(year, step)
+    needs = needs_figures(year, step, data_date.date())
     start, end = year_bounds(year)
-    approvals = [s for s in sections.values() if s and s["approved_by"]]
+    approvals = [s for s in sections.values() if s and s["approved"] and s["approved_at"]]
     return {
         "year": year,
         "year_label": year_label(year),
         "previous_label": year_label(year - 1),
         "start": start,
         "end": end,
-        "in_progress": _in_progress(year),
+        "in_progress": _in_progress(year, data_date.date()),
         "council": current_app.config["COUNCIL_NAME"],
         "data_date": data_date,
         "sections": sections,
-        "approved": all(s and s["approved_by"] for s in sections.values()),
+        "approved": not narrative.is_draft(status),
         "titles": {k: narrative.section_title(k) for k in sections},
         "approvers": sorted(
-            {(s["approved_by"], s["approved_at"].date()) for s in approvals}, key=lambda a: a[1]
+            {(s["approved_by"] or "an officer", s["approved_at"].date()) for s in approvals},
+            key=lambda a: a[1],
         ),
         "review_date": end,
         "range": range_,
         "gaps": gaps_,
         "criteria": criteria,
         "needs": needs,
+        "specialist_note": SPECIALIST_NOTE,
     }

@@ -22,11 +22,13 @@ from sqlalchemy.exc import OperationalError
 from core.access import refuse, roles_required
 from core.celery_app import enqueue_after_commit
 from core.extensions import db
+from core.pagination import paginate, pagination_params
+from core.parsing import whole_number
 from core.roles import Role
 
 from . import narrative, services
-from .forms import ApproveForm, NarrativeForm, StatementRequestForm
-from .services import NARRATIVE_ROLES, REPORT_TYPES, ReportError
+from .forms import ApproveForm, KeepForm, NarrativeForm, StatementRequestForm
+from .services import FORMATS, KEEP_ROLES, NARRATIVE_ROLES, REPORT_TYPES, ReportError
 
 blueprint = Blueprint("reports", __name__, url_prefix="/reports", template_folder="templates")
 
@@ -35,23 +37,25 @@ STATEMENT_ROLES = REPORT_TYPES["statement"].roles
 
 
 def _page(form=None, status=200):
-    runs = services.runs_for(current_user)
+    types = services.types_for(current_user)
+    pager = paginate(services.runs_query(current_user)) if types else None
+    runs = list(pager.items) if pager else []
     year = services.financial_year_of(dt.date.today())
     form = form or StatementRequestForm(formdata=None, year=str(year))
-    sections = narrative.overview(year)
+    sections = narrative.status(year)
     return (
         render_template(
             "reports/index.html",
-            types=services.types_for(current_user),
+            types=types,
             runs=runs,
+            pagination=pagination_params(pager, "reports.index") if pager else None,
             any_active=any(r.is_active for r in runs),
             form=form,
             may_edit_text=current_user.has_role(*NARRATIVE_ROLES),
             current_year=year,
             current_year_label=services.year_label(year),
-            sections_approved=sum(
-                1 for s in sections if s["approved"] and s["approved"].number == s["latest"].number
-            ),
+            sections=sections,
+            sections_approved=sum(1 for s in sections if not s["draft"]),
             sections_total=len(sections),
         ),
         status,
@@ -99,8 +103,9 @@ def request_statement():
 @roles_required(*ROLES)
 def runs_json():
     """Status of the runs on the reports page, for the page's script to update it in place."""
-    wanted = {int(i) for i in request.args.get("ids", "").split(",") if i.isdigit()}
-    runs = [r for r in services.runs_for(current_user) if not wanted or r.id in wanted]
+    raw = request.args.get("ids", "").split(",")[:100]
+    wanted = {n for n in (whole_number(i, 1) for i in raw) if n is not None}
+    runs = services.runs_by_id(current_user, wanted)
     return jsonify(
         active=any(r.is_active for r in runs),
         runs=[
@@ -129,23 +134,50 @@ def _visible_run(run_id: int):
 @roles_required(*ROLES)
 def run_detail(run_id):
     run = _visible_run(run_id)
-    return render_template("reports/run.html", run=run)
+    return render_template(
+        "reports/run.html",
+        run=run,
+        keep_form=KeepForm(formdata=None),
+        may_keep=current_user.has_role(*KEEP_ROLES),
+    )
+
+
+@blueprint.post("/runs/<int:run_id>/keep")
+@roles_required(*KEEP_ROLES)
+def keep(run_id):
+    """Mark a finished statement "Published — keep" (or undo it): retention spares its files."""
+    run = _visible_run(run_id)
+    form = KeepForm()
+    if not form.validate_on_submit() or form.action.data not in ("keep", "release"):
+        abort(400)
+    try:
+        if form.action.data == "keep":
+            services.keep(run, current_user)
+            message = "Marked as published: its files will be kept whatever the retention."
+        else:
+            services.release(run, current_user)
+            message = "No longer marked as published: its files will be removed by retention."
+    except ReportError as exc:
+        flash(str(exc), "info")
+    else:
+        flash(message, "success")
+    return redirect(url_for("reports.run_detail", run_id=run.id))
 
 
 @blueprint.get("/runs/<int:run_id>/<fmt>")
 @roles_required(*ROLES)
 def download(run_id, fmt):
     run = _visible_run(run_id)
-    if fmt not in ("pdf", "html"):
+    if fmt not in FORMATS:
         abort(404)
     path = services.file_for(current_app, run, fmt)
     if path is None:
         return render_template("reports/no_file.html", run=run), 404
     services.record_download(run, fmt)
-    if fmt == "pdf":
+    if fmt in ("pdf", "csv"):
         return send_file(
             path,
-            mimetype="application/pdf",
+            mimetype=FORMATS[fmt][0],
             as_attachment=True,
             download_name=path.name.split("-", 2)[2],
             max_age=0,
@@ -162,7 +194,7 @@ def download(run_id, fmt):
 
 def _year(raw: int) -> int:
     try:
-        return services.parse_year(raw)
+        return services.parse_text_year(raw)
     except ReportError:
         abort(404)
 
@@ -175,8 +207,9 @@ def narrative_year(year):
         "reports/narrative_year.html",
         year=year,
         year_label=services.year_label(year),
-        sections=narrative.overview(year),
-        years=list(range(services.latest_year(), services.latest_year() - 5, -1)),
+        sections=narrative.status(year),
+        years=list(range(services.latest_text_year(), services.latest_text_year() - 5, -1)),
+        not_started=year > services.latest_year(),
     )
 
 
@@ -207,7 +240,8 @@ def narrative_edit(year, section):
         form.body.data = latest.body if latest else ""
         form.based_on.data = str(latest.number if latest else 0)
     elif form.validate_on_submit():
-        based_on = int(form.based_on.data) if (form.based_on.data or "").isdigit() else None
+        # Missing or not a number: refused by the service like a stale version.
+        based_on = whole_number(form.based_on.data, 0)
         try:
             row = narrative.save_version(year, section, form.body.data, current_user, based_on)
         except ReportError as exc:
@@ -237,10 +271,11 @@ def narrative_approve(year, section):
     if section not in narrative.SECTIONS:
         abort(404)
     form = ApproveForm()
-    if not form.validate_on_submit() or not (form.number.data or "").isdigit():
+    number = whole_number(form.number.data, 1)
+    if not form.validate_on_submit() or number is None:
         abort(400)
     try:
-        narrative.approve(year, section, int(form.number.data), current_user)
+        narrative.approve(year, section, number, current_user)
     except ReportError as exc:
         flash(str(exc), "info")
         return redirect(url_for("reports.narrative_edit", year=year, section=section))

@@ -1,4 +1,5 @@
-"""A manager writes and approves the statement's text, in a real browser, with axe checks."""
+"""A commissioner writes a section of the statement's text and a second commissioner approves
+it, in a real browser, with axe checks."""
 
 import re
 
@@ -6,12 +7,15 @@ import pytest
 from playwright.sync_api import expect
 
 from core.roles import Role
+from tests.browser.conftest import sign_in_page
 
 pytestmark = pytest.mark.browser
 
 
-def test_a_manager_writes_and_approves_a_section(signed_in_page, live_server, assert_accessible):
-    page, user = signed_in_page(Role.TEAM_MANAGER)
+def test_a_commissioner_writes_a_section_and_another_approves_it(
+    signed_in_page, live_server, live_user, browser, assert_accessible
+):
+    page, _writer = signed_in_page(Role.COMMISSIONER)
     page.goto(f"{live_server.url}/reports/")
     page.get_by_role("link", name="Write and approve the statement's text").click()
     expect(page).to_have_title(re.compile("^Statement text"))
@@ -24,9 +28,23 @@ def test_a_manager_writes_and_approves_a_section(signed_in_page, live_server, as
     page.get_by_label("Text").fill("Phone the short breaks team.\n\nOr email us.")
     page.get_by_role("button", name="Save as a new version").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Version 1 saved")
-    page.get_by_role("button", name="Approve version 1").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("approved")
-    expect(page.locator("#how_to_ask-status")).to_have_text("Approved")
-    page.get_by_role("link", name="How to ask for a short break").click()
-    expect(page.locator(".govuk-summary-card")).to_contain_text(f"By {user.name}")
-    assert_accessible(page, "(section, approved)")
+    # The author cannot approve their own words: a second person must.
+    expect(page.get_by_role("button", name="Approve version 1")).to_have_count(0)
+    expect(page.locator(".govuk-inset-text")).to_contain_text("another commissioner must")
+    assert_accessible(page, "(section, saved)")
+    section_url = page.url
+
+    approver = live_user(Role.COMMISSIONER)
+    context = browser.new_context()
+    other = context.new_page()
+    try:
+        sign_in_page(other, live_server, approver.email)
+        other.goto(section_url)
+        other.get_by_role("button", name="Approve version 1").click()
+        expect(other.locator(".govuk-notification-banner")).to_contain_text("approved")
+        expect(other.locator("#how_to_ask-status")).to_have_text("Approved")
+        other.get_by_role("link", name="How to ask for a short break").click()
+        expect(other.locator(".govuk-summary-card")).to_contain_text(f"By {approver.name}")
+        assert_accessible(other, "(section, approved)")
+    finally:
+        context.close()

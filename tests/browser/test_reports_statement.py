@@ -16,6 +16,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.worker]
 def test_request_the_statement_watch_it_finish_and_download_it(
     signed_in_page, live_server, celery_worker, assert_accessible, console_errors, tmp_path
 ):
+    from core.extensions import db
+    from core.reference import ensure_demo_localities
+
+    with live_server.app.app_context():
+        ensure_demo_localities()  # six localities: a table wider than a phone
+        db.session.commit()
     page, _user = signed_in_page(Role.COMMISSIONER)
     page.locator(".govuk-service-navigation").get_by_role("link", name="Reports").click()
     expect(page).to_have_title(re.compile("^Reports"))
@@ -25,6 +31,8 @@ def test_request_the_statement_watch_it_finish_and_download_it(
     expect(page.locator(".govuk-notification-banner")).to_contain_text("is being made")
     row = page.locator("#runs tr").first
     expect(row).to_contain_text("2025 to 2026")
+    # With JavaScript the page says it updates itself (and keeps the refresh link).
+    expect(page.locator("#refresh-note")).to_contain_text("update on this page by themselves")
     page.evaluate("window.__notReloaded = true")
     # The page updates itself while the worker makes the statement: no reload.
     expect(row.locator(".govuk-tag")).to_have_text("Ready", timeout=120_000)
@@ -42,6 +50,9 @@ def test_request_the_statement_watch_it_finish_and_download_it(
     assert reader.trailer["/Root"]["/Lang"] == "en-GB"
     assert "/StructTreeRoot" in reader.trailer["/Root"]
     assert not [e for e in console_errors if "Content Security Policy" in e], console_errors
+    with page.expect_download() as info:
+        row.get_by_role("link", name=re.compile("^Download CSV of figures")).click()
+    assert info.value.suggested_filename == "short-breaks-services-statement-2025-26.csv"
     row.get_by_role("link", name="Short Breaks Services Statement", exact=True).click()
     expect(page.locator(".govuk-summary-list")).to_contain_text("PDF SHA-256")
     assert_accessible(page, "(run page)")
@@ -54,12 +65,21 @@ def test_request_the_statement_watch_it_finish_and_download_it(
     assert page.evaluate("getComputedStyle(document.querySelector('h1')).fontSize") != "32px"
     assert_accessible(page, "(statement web page)")
     assert not [e for e in console_errors if "Content Security Policy" in e], console_errors
+    # On a phone the page itself does not scroll sideways: wide tables scroll in their own
+    # keyboard-reachable, named region.
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    region = page.get_by_role("region", name="Number of services of each type in each locality")
+    region.focus()
+    assert page.evaluate("document.activeElement.classList.contains('table-scroll')")
+    assert region.evaluate("el => el.scrollWidth > el.clientWidth")
+    assert_accessible(page, "(statement web page, 320px wide)")
 
 
 def test_without_javascript_a_refresh_shows_the_finished_statement(
     browser, live_server, live_user, celery_worker
 ):
-    user = live_user(Role.TEAM_MANAGER)
+    user = live_user(Role.COMMISSIONER)
     context = browser.new_context(java_script_enabled=False, accept_downloads=True)
     page = context.new_page()
     try:
@@ -69,6 +89,9 @@ def test_without_javascript_a_refresh_shows_the_finished_statement(
         page.get_by_role("button", name="Make the statement").click()
         row = page.locator("#runs tr", has_text="2024 to 2025").first
         expect(row).to_be_visible()
+        # No promise of live updates that cannot happen without JavaScript.
+        expect(page.get_by_text("update on this page by themselves")).to_have_count(0)
+        expect(page.locator("#refresh-note")).to_contain_text("Refresh the page")
         deadline = time.monotonic() + 120
         while row.locator(".govuk-tag").inner_text() != "Ready":
             assert time.monotonic() < deadline, "the statement did not finish"

@@ -1,6 +1,9 @@
 """`flask reports run statement --year YEAR --output FILE.pdf`."""
 
+import datetime as dt
+import hashlib
 import os
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -8,6 +11,9 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.models import AuditEvent
+from core.roles import Role
+from reports import services
+from reports.models import ReportRun
 
 
 def _invoke(app, *args):
@@ -28,6 +34,35 @@ def test_the_command_writes_the_statement_pdf(app, tmp_path):
     with app.app_context():
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "report_generated"))
         assert event is not None and str(out) in event.detail
+
+
+def test_a_statement_made_by_the_command_line_is_listed_as_a_run(app, tmp_path, browser_as):
+    out, figures = tmp_path / "statement.pdf", tmp_path / "figures.csv"
+    result = _invoke(app, "--year", "2025", "--output", str(out), "--csv", str(figures))
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        (run,) = db.session.scalars(select(ReportRun)).all()
+        db.session.expunge(run)
+    assert run.status == "done" and run.requested_by_id is None and run.params == {"year": 2025}
+    assert run.sha256 == hashlib.sha256(out.read_bytes()).hexdigest()
+    assert run.csv_sha256 == hashlib.sha256(figures.read_bytes()).hexdigest()
+    assert (Path(app.config["REPORTS_DIR"]) / run.file_path).read_bytes() == out.read_bytes()
+    assert f"run {run.id}" in result.output
+    assert "Writing the PDF: page 1 of" in result.output
+    page = browser_as(Role.COMMISSIONER).get("/reports/").get_data(as_text=True)
+    assert f'id="run-{run.id}"' in page and "Command line" in page
+    download = browser_as(Role.COMMISSIONER).get(f"/reports/runs/{run.id}/pdf")
+    assert download.status_code == 200 and download.get_data() == out.read_bytes()
+
+
+def test_a_year_that_has_not_started_is_refused(app, tmp_path):
+    next_year = services.financial_year_of(dt.date.today()) + 1
+    result = _invoke(app, "--year", str(next_year), "--output", str(tmp_path / "s.pdf"))
+    assert result.exit_code == 1
+    assert "has not started yet" in result.output
+    assert not (tmp_path / "s.pdf").exists()
+    with app.app_context():
+        assert db.session.scalars(select(ReportRun)).all() == []
 
 
 @pytest.mark.parametrize(

@@ -80,6 +80,31 @@ def test_a_run_is_made_once_with_its_files_hash_and_data_date(app, commissioner)
     assert not list(base.glob(".*.tmp"))
 
 
+def test_progress_names_the_real_steps_and_the_pages_as_they_are_written(
+    app, commissioner, monkeypatch
+):
+    seen = []
+    real = services.set_progress
+
+    def record(run, text):
+        seen.append(text)
+        real(run, text)
+
+    monkeypatch.setattr(services, "set_progress", record)
+    run_id, _ = _request(app, commissioner)
+    _task(app).apply(args=[run_id])
+    pages = _run(app, run_id).pages
+    steps = [
+        "Laying out the pages",
+        f"Writing the PDF: {pages} pages",
+        f"Writing the PDF: page 1 of {pages}",
+        "Writing the PDF: tagging its tables for assistive technology",
+        "Saving the files",
+    ]
+    assert [seen.index(s) for s in steps] == sorted(seen.index(s) for s in steps), seen
+    assert "Counting children: register, 2026 to 2027" in seen
+
+
 def test_a_run_left_running_by_a_dead_worker_is_made_again(app, commissioner):
     run_id, _ = _request(app, commissioner)
     with app.app_context():
@@ -188,9 +213,31 @@ def test_files_past_retention_are_removed_and_the_run_listed_as_expired(
     expired, kept = _run(app, old_id), _run(app, new_id)
     assert expired.status == "expired" and expired.expired_at is not None
     assert not (base / old.file_path).exists() and not (base / old.html_path).exists()
+    assert not (base / old.csv_path).exists()
     assert kept.status == "done" and (base / kept.file_path).exists()
     page = browser_as(user=commissioner).get("/reports/").get_data(as_text=True)
     assert f'id="run-{old_id}"' in page and "Expired" in page
+
+
+def test_a_statement_marked_published_is_kept_whatever_its_age(app, commissioner, browser_as):
+    run_id, _ = _request(app, commissioner, 2024)
+    _task(app).apply(args=[run_id])
+    with app.test_request_context():
+        run = db.session.get(ReportRun, run_id)
+        services.keep(run, commissioner)
+        run.finished_at -= dt.timedelta(days=app.config["REPORT_RETENTION_DAYS"] * 3)
+        db.session.commit()
+    assert _task(app, "reports.expire_old_files").apply().get() == 0
+    kept = _run(app, run_id)
+    base = Path(app.config["REPORTS_DIR"])
+    assert kept.status == "done" and (base / kept.file_path).exists()
+    assert (base / kept.csv_path).exists()
+    with app.test_request_context():
+        services.release(db.session.get(ReportRun, run_id), commissioner)
+        db.session.commit()
+    assert _task(app, "reports.expire_old_files").apply().get() == 1
+    expired = _run(app, run_id)
+    assert expired.status == "expired" and not (base / kept.csv_path).exists()
 
 
 def test_retention_is_scheduled_with_celery_beat(app):
@@ -213,8 +260,15 @@ def test_a_run_lost_by_the_broker_does_not_block_requests_for_ever(app, commissi
 
 def test_years_are_checked():
     assert services.parse_year("2026") == 2026
-    for bad in ("", "26", "abcd", "2010", str(services.latest_year() + 1)):
+    this_year = services.financial_year_of(dt.date.today())
+    assert services.parse_year(str(this_year)) == this_year == services.latest_year()
+    for bad in ("", "26", "abcd", "2010", "２０２６", "²026", str(this_year + 1)):
         with pytest.raises(services.ReportError):
             services.parse_year(bad)
+    with pytest.raises(services.ReportError, match="has not started yet"):
+        services.parse_year(str(this_year + 1))
+    assert services.parse_text_year(str(this_year + 1)) == this_year + 1
     assert services.financial_year_of(dt.date(2027, 3, 31)) == 2026
     assert services.financial_year_of(dt.date(2027, 4, 1)) == 2027
+    assert services.latest_year(dt.date(2027, 3, 31)) == 2026
+    assert services.latest_year(dt.date(2027, 4, 1)) == 2027

@@ -1,6 +1,9 @@
 """The reports page, requests, the status feed, downloads and who may do what."""
 
+import csv
+import datetime as dt
 import hashlib
+import io
 import re
 
 import pytest
@@ -9,6 +12,7 @@ from sqlalchemy import select
 from core.extensions import db
 from core.models import AuditEvent
 from core.roles import Role
+from reports import services
 from reports.models import ReportRun
 
 
@@ -39,12 +43,12 @@ def done_run(app, make_user):
     return run_id
 
 
-@pytest.mark.parametrize("role", [Role.COMMISSIONER, Role.TEAM_MANAGER])
-def test_commissioners_and_team_managers_can_ask_for_the_statement(app, browser_as, role):
-    browser = browser_as(role)
+def test_commissioners_ask_for_the_statement(app, browser_as):
+    browser = browser_as(Role.COMMISSIONER)
     page = browser.get("/reports/").get_data(as_text=True)
     assert "Make the statement" in page and "No reports have been made yet" in page
-    assert "0 of 4 sections approved; until all are, the statement is marked as a draft" in page
+    assert "0 of 4 sections have an approved version" in page
+    assert "Until every section has one, the statement is marked as a draft" in page
     response = browser.post("/reports/statement", {"year": "2026"})
     assert response.status_code == 302
     again = browser.post("/reports/statement", {"year": "2026"}, follow_redirects=True)
@@ -55,6 +59,57 @@ def test_commissioners_and_team_managers_can_ask_for_the_statement(app, browser_
     assert "Queued" in text and "Waiting for a worker" in text and "2026 to 2027" in text
     # Without JavaScript the page still offers a way to see progress.
     assert "Refresh the page" in text
+
+
+def _outside_scripts(html: str) -> str:
+    return re.sub(r"<script.*?</script>", "", html, flags=re.S)
+
+
+def test_without_javascript_the_page_does_not_promise_live_updates(app, browser_as):
+    browser = browser_as(Role.COMMISSIONER)
+    page = browser.post("/reports/statement", {"year": "2026"}, follow_redirects=True)
+    html = page.get_data(as_text=True)
+    words = _outside_scripts(html)
+    assert "update on this page by themselves" not in words
+    assert "as it was when this page loaded" in words and "Refresh the page" in words
+    # The page's script, when it runs, says so instead.
+    assert "update on this page by themselves" in html
+
+
+def test_the_page_says_which_version_of_each_section_prints(app, browser_as, make_user):
+    from reports import narrative
+
+    writer, approver = make_user(Role.COMMISSIONER), make_user(Role.COMMISSIONER)
+    year = services.financial_year_of(dt.date.today())
+    with app.app_context():
+        for key in narrative.SECTIONS:
+            narrative.save_version(year, key, f"Approved words for {key}.", writer, 0)
+            narrative.approve(year, key, 1, approver)
+        narrative.save_version(year, "complaints", "Newer words.", writer, 1)
+        db.session.commit()
+    page = browser_as(Role.COMMISSIONER).get("/reports/").get_data(as_text=True)
+    assert "3 of 4 sections" not in page and "Until every section has one" not in page
+    assert "Every section has an approved version, so the statement is not marked as a draft" in (
+        page
+    )
+    row = re.search(r"Complaints and appeals</th>(.*?)</tr>", page, re.S).group(1)
+    assert f"Version 1, approved by {approver.name}" in row
+    assert "Version 2 (newer: prints once approved)" in row
+    intro = re.search(r"Introduction and local vision</th>(.*?)</tr>", page, re.S).group(1)
+    assert "Version 1, approved" in intro and "None" in intro
+
+
+def test_a_year_that_has_not_started_is_neither_offered_nor_accepted(app, browser_as):
+    browser = browser_as(Role.COMMISSIONER)
+    this_year = services.financial_year_of(dt.date.today())
+    page = browser.get("/reports/").get_data(as_text=True)
+    assert f'value="{this_year}"' in page and f'value="{this_year + 1}"' not in page
+    response = browser.post("/reports/statement", {"year": str(this_year + 1)})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "There is a problem" in html and "<title>Error: " in html
+    assert f"The financial year {this_year + 1} to {this_year + 2} has not started yet" in html
+    assert _runs(app) == []
 
 
 def test_a_request_that_crossed_an_identical_one_gets_its_run(app, browser_as, monkeypatch):
@@ -89,12 +144,24 @@ def test_a_bad_year_is_refused_with_a_message(app, browser_as):
     assert _runs(app) == []
 
 
-def test_finance_officers_see_the_page_but_cannot_run_the_statement(app, browser_as):
-    browser = browser_as(Role.FINANCE_OFFICER)
+@pytest.mark.parametrize("role", [Role.FINANCE_OFFICER, Role.TEAM_MANAGER])
+def test_roles_without_a_report_are_told_so_plainly(app, browser_as, done_run, role):
+    browser = browser_as(role)
     page = browser.get("/reports/").get_data(as_text=True)
-    assert "Make the statement" not in page and "no reports for your role" in page
+    assert "Make the statement" not in page and "No reports have been made yet" not in page
+    assert "You cannot make any reports yet" in page
+    assert "made by commissioners" in page and f"run-{done_run}" not in page
+    if role == Role.FINANCE_OFFICER:
+        assert "Expenditure reports, for finance officers, will come" in page
+
+
+@pytest.mark.parametrize("role", [Role.TEAM_MANAGER, Role.FINANCE_OFFICER])
+def test_only_commissioners_may_ask_for_the_statement(app, browser_as, role):
+    browser = browser_as(role)
     assert browser.post("/reports/statement", {"year": "2026"}).status_code == 403
     assert _runs(app) == []
+    refusals = [e for e in _audit(app, "access_refused") if e.user_id == browser.user.id]
+    assert len(refusals) == 1 and "POST /reports/statement" in refusals[0].detail
 
 
 def test_practitioners_cannot_open_reports(browser_as):
@@ -102,17 +169,22 @@ def test_practitioners_cannot_open_reports(browser_as):
 
 
 def test_the_status_feed_gives_each_runs_status_and_row(app, browser_as, done_run):
-    browser = browser_as(Role.TEAM_MANAGER)
+    browser = browser_as(Role.COMMISSIONER)
     data = browser.get(f"/reports/runs.json?ids={done_run}").get_json()
     assert data["active"] is False
     (run,) = data["runs"]
     assert run["id"] == done_run and run["status"] == "done"
     assert "Download PDF" in run["html"] and f'id="run-{done_run}"' in run["html"]
+    assert browser.get("/reports/runs.json?ids=x,²,99999999999999").get_json()["runs"] == []
     assert browser_as(Role.FINANCE_OFFICER).get("/reports/runs.json").get_json()["runs"] == []
+    assert (
+        browser_as(Role.TEAM_MANAGER).get(f"/reports/runs.json?ids={done_run}").get_json()["runs"]
+        == []
+    )
 
 
 def test_downloading_the_pdf_is_audited(app, browser_as, done_run):
-    browser = browser_as(Role.TEAM_MANAGER)
+    browser = browser_as(Role.COMMISSIONER)
     page = browser.get("/reports/").get_data(as_text=True)
     assert "Ready" in page and f"/reports/runs/{done_run}/pdf" in page
     response = browser.get(f"/reports/runs/{done_run}/pdf")
@@ -141,15 +213,45 @@ def test_the_web_page_version_is_served_with_a_strict_policy(app, browser_as, do
     assert len(_audit(app, "report_download", done_run)) == 1
 
 
-@pytest.mark.parametrize("role", [Role.FINANCE_OFFICER, Role.PRACTITIONER, Role.ADMINISTRATOR])
-def test_a_refused_download_is_403_and_audited(app, browser_as, done_run, role):
+@pytest.mark.parametrize(
+    "role", [Role.TEAM_MANAGER, Role.FINANCE_OFFICER, Role.PRACTITIONER, Role.ADMINISTRATOR]
+)
+@pytest.mark.parametrize("fmt", ["pdf", "html", "csv"])
+def test_a_refused_download_is_403_and_audited(app, browser_as, done_run, role, fmt):
     browser = browser_as(role)
-    response = browser.get(f"/reports/runs/{done_run}/pdf")
+    response = browser.get(f"/reports/runs/{done_run}/{fmt}")
     assert response.status_code == 403
     assert response.mimetype == "text/html"
     refusals = [e for e in _audit(app, "access_refused") if e.user_id == browser.user.id]
-    assert len(refusals) == 1 and f"/reports/runs/{done_run}/pdf" in refusals[0].detail
+    assert len(refusals) == 1 and f"/reports/runs/{done_run}/{fmt}" in refusals[0].detail
     assert _audit(app, "report_download", done_run) == []
+
+
+def test_the_csv_of_figures_is_stored_with_its_hash_and_its_download_audited(
+    app, browser_as, done_run
+):
+    browser = browser_as(Role.COMMISSIONER)
+    page = browser.get("/reports/").get_data(as_text=True)
+    assert f"/reports/runs/{done_run}/csv" in page and "Download CSV of figures" in page
+    response = browser.get(f"/reports/runs/{done_run}/csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "short-breaks-services-statement-2026-27.csv" in response.headers["Content-Disposition"]
+    body = response.get_data()
+    with app.app_context():
+        run = db.session.get(ReportRun, done_run)
+    assert hashlib.sha256(body).hexdigest() == run.csv_sha256 != ""
+    (event,) = _audit(app, "report_download", done_run)
+    assert "csv" in event.detail and run.csv_sha256 in event.detail
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[0] == [
+        "Section",
+        "Breakdown",
+        "Category",
+        "This year: 2026 to 2027 (so far)",
+        "Last year: 2025 to 2026",
+    ]
+    assert all(len(r) == 5 for r in rows)
+    assert "CSV SHA-256" in browser.get(f"/reports/runs/{done_run}").get_data(as_text=True)
 
 
 def test_an_expired_run_has_nothing_to_download(app, browser_as, done_run):
@@ -172,3 +274,58 @@ def test_the_run_page_shows_hash_data_date_and_attempts(browser_as, done_run):
 
 def test_unknown_runs_are_not_found(browser_as):
     assert browser_as(Role.COMMISSIONER).get("/reports/runs/999999/pdf").status_code == 404
+
+
+def test_a_commissioner_marks_a_published_statement_to_keep(app, browser_as, done_run):
+    browser = browser_as(Role.COMMISSIONER)
+    page = browser.get(f"/reports/runs/{done_run}").get_data(as_text=True)
+    assert "Mark as published — keep" in page
+    response = browser.post(
+        f"/reports/runs/{done_run}/keep", {"action": "keep"}, follow_redirects=True
+    )
+    assert "its files will be kept" in response.get_data(as_text=True)
+    with app.app_context():
+        run = db.session.get(ReportRun, done_run)
+        assert run.kept_at is not None and run.kept_by_id == browser.user.id
+    (event,) = _audit(app, "report_kept", done_run)
+    assert event.user_id == browser.user.id
+    row = re.search(
+        rf'id="run-{done_run}".*?</tr>', browser.get("/reports/").get_data(as_text=True), re.S
+    )
+    assert "Published — keep" in row.group(0)
+    browser.post(f"/reports/runs/{done_run}/keep", {"action": "release"})
+    with app.app_context():
+        assert db.session.get(ReportRun, done_run).kept_at is None
+    assert len(_audit(app, "report_released", done_run)) == 1
+
+
+def test_only_commissioners_mark_a_statement_to_keep(app, browser_as, done_run):
+    browser = browser_as(Role.TEAM_MANAGER)
+    assert browser.post(f"/reports/runs/{done_run}/keep", {"action": "keep"}).status_code == 403
+    with app.app_context():
+        assert db.session.get(ReportRun, done_run).kept_at is None
+    assert _audit(app, "report_kept", done_run) == []
+    refusals = [e for e in _audit(app, "access_refused") if e.user_id == browser.user.id]
+    assert len(refusals) == 1
+
+
+def test_the_list_of_reports_made_is_paginated(app, browser_as):
+    with app.app_context():
+        for i in range(app.config["PAGE_SIZE"] + 3):
+            db.session.add(
+                ReportRun(
+                    report_type="statement",
+                    params={"year": 2020},
+                    status="failed",
+                    progress="Failed",
+                    requested_at=dt.datetime(2026, 1, 1) + dt.timedelta(minutes=i),
+                )
+            )
+        db.session.commit()
+    browser = browser_as(Role.COMMISSIONER)
+    first = browser.get("/reports/").get_data(as_text=True)
+    second = browser.get("/reports/?page=2").get_data(as_text=True)
+    assert first.count('data-run-id="') == app.config["PAGE_SIZE"]
+    assert second.count('data-run-id="') == 3
+    assert "govuk-pagination" in first and "page=2" in first
+    assert browser.get("/reports/?page=²").status_code == 200
