@@ -21,6 +21,9 @@ DEMO_USERS = [
     ("manager@example.gov.uk", "Morgan Manager", [Role.TEAM_MANAGER], ["North team"]),
     ("finance@example.gov.uk", "Frankie Finance", [Role.FINANCE_OFFICER], []),
     ("commissioner@example.gov.uk", "Casey Commissioner", [Role.COMMISSIONER], []),
+    # A second commissioner (service manager): statement text is approved by someone other
+    # than its author.
+    ("servicemanager@example.gov.uk", "Sam Service-Manager", [Role.COMMISSIONER], []),
 ]
 DEMO_TEAMS = ["North team", "South team", "East team", "West team"]
 

@@ -57,7 +57,7 @@ TEXT = {
 
 
 def load(rng) -> None:
-    author = db.session.scalar(select(User).where(User.email == "manager@example.gov.uk"))
+    author = db.session.scalar(select(User).where(User.email == "servicemanager@example.gov.uk"))
     approver = db.session.scalar(select(User).where(User.email == "commissioner@example.gov.uk"))
     if author is None or approver is None:
         return

@@ -15,7 +15,7 @@ def test_demo_text_is_written_and_approved_once(app):
 
     with app.app_context():
         for email, role in (
-            ("manager@example.gov.uk", Role.TEAM_MANAGER),
+            ("servicemanager@example.gov.uk", Role.COMMISSIONER),
             ("commissioner@example.gov.uk", Role.COMMISSIONER),
         ):
             create_user(email, email.split("@")[0].title(), [role], "demo-password-2026", [])
@@ -26,4 +26,5 @@ def test_demo_text_is_written_and_approved_once(app):
         for key in narrative.SECTIONS:
             rows = narrative.versions(year, key)
             assert len(rows) == 1 and rows[0].approved_by.email == "commissioner@example.gov.uk"
+            assert rows[0].written_by.email == "servicemanager@example.gov.uk"
         assert f"for {year - 1} to {year} is" in narrative.latest(year - 1, "introduction").body
