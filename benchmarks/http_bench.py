@@ -89,7 +89,11 @@ def main() -> None:
     p.add_argument("--email", required=True)
     p.add_argument("--password", required=True)
     p.add_argument("--page", default="/casework/", help="signed-in page with personal data")
-    p.add_argument("--bare", default="/signed-out", help="page of the same layout, no database")
+    p.add_argument(
+        "--bare",
+        default="/bench/bare-caseload",
+        help="the same template and layout with invented rows, no database (bare_page.py)",
+    )
     p.add_argument("--seconds", type=float, default=15)
     p.add_argument("--threads", type=int, default=8)
     p.add_argument("--target", type=float, default=1.5)

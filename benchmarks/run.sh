@@ -19,7 +19,7 @@ $BIN/flask --app wsgi demo-data >/dev/null
 
 
 $BIN/gunicorn -w "$WORKERS" -b "127.0.0.1:$PORT" \
-  --access-logfile /dev/null --error-logfile benchmarks/gunicorn.log wsgi:app &
+  --access-logfile /dev/null --error-logfile benchmarks/gunicorn.log benchmarks.bench_wsgi:app &
 GUNICORN=$!
 trap 'kill $GUNICORN 2>/dev/null || true' EXIT
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$PORT/health/live" >/dev/null && break; sleep 0.2; done

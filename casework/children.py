@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from core import audit
 from core.extensions import db
@@ -284,8 +285,12 @@ def create_child(
     child.disabilities = [ChildDisability(category=c) for c in codes]
     child.allocated_team_id = team.id if team else None
     child.allocated_worker_id = worker.id if worker else None
-    db.session.add(child)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # another record with this NHS number saved just now
+            db.session.add(child)
+    except IntegrityError:
+        _check_nhs_unique(values["nhs_number"], user)
+        raise
     if team or worker:
         db.session.add(
             Allocation(

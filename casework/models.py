@@ -161,7 +161,7 @@ class Child(db.Model):
     gender: Mapped[str] = mapped_column(String(20), default="not_known")
     ethnicity: Mapped[str] = mapped_column(String(8), default="NOBT")
     first_language: Mapped[str] = mapped_column(String(60), default="")
-    nhs_number: Mapped[str | None] = mapped_column(String(10), index=True)
+    nhs_number: Mapped[str | None] = mapped_column(String(10))
     address_line_1: Mapped[str] = mapped_column(String(200), default="")
     address_line_2: Mapped[str] = mapped_column(String(200), default="")
     town: Mapped[str] = mapped_column(String(100), default="")
@@ -213,6 +213,10 @@ class Child(db.Model):
         # Sorting by name: ORDER BY ... LIMIT 25 reads the first rows of this index.
         Index("ix_child_name_sort", func.lower(last_name), func.lower(first_name), "id"),
         Index("ix_child_team_status", "allocated_team_id", "status"),
+        # "My caseload", every practitioner's home page: their open cases, soonest due first.
+        Index("ix_child_worker_caseload", "allocated_worker_id", "status", "next_due_on"),
+        # An NHS number belongs to one child (several children may have none).
+        Index("ix_child_nhs_number", "nhs_number", unique=True),
     )
 
     @validates("first_name", "last_name", "preferred_name")

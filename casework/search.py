@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import and_, exists, false, func, or_, select
+from sqlalchemy.orm import joinedload, lazyload, load_only
 
 from core.extensions import db
 
@@ -233,14 +234,49 @@ def caseload_statement(user, scope: str = "mine"):
     )
 
 
+def caseload_page_statement(user, scope: str = "mine"):
+    """The caseload as its page shows it: only the columns in the table, and the allocated
+    worker only where the table has that column (the home page: keep it light)."""
+    columns = load_only(
+        Child.id,
+        Child.case_number,
+        Child.first_name,
+        Child.last_name,
+        Child.preferred_name,
+        Child.date_of_birth,
+        Child.locality,
+        Child.current_tier,
+        Child.status,
+        Child.next_due_on,
+        Child.next_due_kind,
+        Child.allocated_worker_id,
+        Child.version,
+    )
+    worker = (
+        joinedload(Child.allocated_worker) if scope == "team" else lazyload(Child.allocated_worker)
+    )
+    return caseload_statement(user, scope).options(columns, worker)
+
+
 def caseload_counts(user, scope: str) -> dict:
+    """The caseload's figures on their own (the page gets them with its rows)."""
     stmt = caseload_statement(user, scope).order_by(None).subquery()
     today = dt.date.today()
-    total = db.session.scalar(select(func.count()).select_from(stmt))
-    overdue = db.session.scalar(
-        select(func.count()).select_from(stmt).where(stmt.c.next_due_on < today)
-    )
-    unallocated = db.session.scalar(
-        select(func.count()).select_from(stmt).where(stmt.c.allocated_worker_id.is_(None))
-    )
+    total, overdue, unallocated = db.session.execute(
+        select(
+            func.count(),
+            func.count().filter(stmt.c.next_due_on < today),
+            func.count().filter(stmt.c.allocated_worker_id.is_(None)),
+        ).select_from(stmt)
+    ).one()
     return {"total": total or 0, "overdue": overdue or 0, "unallocated": unallocated or 0}
+
+
+def caseload_figures() -> dict:
+    """The caseload's figures, counted over every open case in it (with its page's rows)."""
+    today = dt.date.today()
+    return {
+        "total": func.count().over(),
+        "overdue": func.count().filter(Child.next_due_on < today).over(),
+        "unallocated": func.count().filter(Child.allocated_worker_id.is_(None)).over(),
+    }

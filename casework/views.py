@@ -18,7 +18,7 @@ from core.access import roles_required
 from core.extensions import db
 from core.forms import choices
 from core.models import Team
-from core.pagination import paginate, pagination_params
+from core.pagination import paginate, paginate_with_figures, pagination_params
 from core.parsing import whole_number
 from core.reference import AGE_BANDS, CIN_DISABILITY_CATEGORIES, age_on, localities, locality_labels
 from core.roles import Role
@@ -52,7 +52,10 @@ def index():
     scope = request.args.get("scope", default)
     if scope not in ("mine", "team") or (scope == "team" and not current_user.team_ids):
         scope = default
-    pager = paginate(search_module.caseload_statement(current_user, scope))
+    pager, counts = paginate_with_figures(
+        search_module.caseload_page_statement(current_user, scope),
+        search_module.caseload_figures(),
+    )
     beyond = past_last_page(pager, "casework.index")
     if beyond:
         return beyond
@@ -60,7 +63,7 @@ def index():
         "casework/caseload.html",
         pager=pager,
         scope=scope,
-        counts=search_module.caseload_counts(current_user, scope),
+        counts=counts,
         today=dt.date.today(),
         locality_labels=locality_labels(),
         pagination=pagination_params(pager, "casework.index"),

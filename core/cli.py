@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from .extensions import db
 from .models import User
@@ -130,7 +131,8 @@ def unblock_cmd(email):
 @users_cli.command("list")
 def list_cmd():
     """One user a line: email, name, roles, enabled, teams."""
-    for user in db.session.scalars(select(User).order_by(User.email)):
+    every_user = select(User).options(selectinload(User.role_rows), selectinload(User.teams))
+    for user in db.session.scalars(every_user.order_by(User.email)):
         roles = ",".join(sorted(r.value for r in user.roles))
         state = "enabled" if user.enabled else "disabled"
         teams = ", ".join(sorted(t.name for t in user.teams)) or "no team"

@@ -70,13 +70,16 @@ class User(UserMixin, db.Model):
     last_signed_in_at: Mapped[datetime | None] = mapped_column(DateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
+    # Loaded when asked for, not with every user: a page naming the authors of twenty notes must
+    # not fetch their roles and teams too. The signed-in user's come with the session's query;
+    # lists of users ask for them with selectinload.
     role_rows: Mapped[list[UserRole]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by="UserRole.role"
+        cascade="all, delete-orphan", lazy="select", order_by="UserRole.role"
     )
     teams: Mapped[list[Team]] = relationship(
         secondary="team_membership",
         back_populates="members",
-        lazy="selectin",
+        lazy="select",
         order_by="Team.name",
     )
 

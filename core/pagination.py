@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import request, url_for
+from flask_sqlalchemy.pagination import Pagination
 
 from .extensions import db
 from .parsing import whole_number
@@ -12,16 +13,58 @@ def page_number() -> int:
     return whole_number(request.args.get("page"), 1, 99_999) or 1
 
 
-def paginate(stmt, per_page: int | None = None, count: bool = True):
+def paginate(stmt, per_page: int | None = None, count: bool = True, total: int | None = None):
+    """A page of `stmt`'s rows. Pass `total` when the caller has counted the rows already, to
+    save the count query."""
     from flask import current_app
 
-    return db.paginate(
+    pager = db.paginate(
         stmt,
         page=page_number(),
         per_page=per_page or current_app.config["PAGE_SIZE"],
         error_out=False,
-        count=count,
+        count=count and total is None,
     )
+    if total is not None:
+        pager.total = total
+    return pager
+
+
+class _GivenPage(Pagination):
+    """A Flask-SQLAlchemy page whose rows and total the caller has fetched already."""
+
+    def __init__(self, items, total, page, per_page):
+        self._given = (items, total)
+        super().__init__(page=page, per_page=per_page, max_per_page=None, error_out=False)
+
+    def _query_items(self):
+        return self._given[0]
+
+    def _query_count(self):
+        return self._given[1]
+
+
+def paginate_with_figures(stmt, figures: dict, per_page: int | None = None):
+    """A page of `stmt`'s entity rows, and whole-list figures counted in the same query (as
+    window aggregates over all the matching rows): `figures` maps a name to a column
+    expression such as ``func.count().over()``; one named "total" is required. Returns
+    (pager, {name: value}). One round trip instead of a count, a page and the figures."""
+    from flask import current_app
+
+    per_page = per_page or current_app.config["PAGE_SIZE"]
+    page = page_number()
+    labelled = [expr.label(name) for name, expr in figures.items()]
+    rows = db.session.execute(
+        stmt.add_columns(*labelled).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    if rows:
+        values = {name: getattr(rows[0], name) or 0 for name in figures}
+    else:  # an empty list, or a page past its end: the figures still count every row
+        counted = stmt.order_by(None).with_only_columns(*labelled).limit(1)
+        row = db.session.execute(counted).first()
+        values = {name: (getattr(row, name) or 0) if row else 0 for name in figures}
+    pager = _GivenPage([r[0] for r in rows], values["total"], page, per_page)
+    return pager, values
 
 
 def pagination_params(pager, endpoint: str, **values) -> dict | None:

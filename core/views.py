@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from . import audit, health, navigation, users
 from .access import public, roles_required, signed_in
@@ -169,7 +170,11 @@ def _get_user(user_id: int) -> User:
 @roles_required(Role.ADMINISTRATOR)
 def user_list():
     q = (request.args.get("q") or "").strip()[:100]
-    stmt = select(User).order_by(User.name)
+    stmt = (
+        select(User)
+        .options(selectinload(User.role_rows), selectinload(User.teams))
+        .order_by(User.name)
+    )
     if q:
         stmt = stmt.where(
             or_(User.email.icontains(q, autoescape=True), User.name.icontains(q, autoescape=True))

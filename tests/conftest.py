@@ -150,6 +150,20 @@ def sign_in(client, email, password=PASSWORD):
     return client.post("/sign-in", data={"email": email, "password": password, "csrf_token": token})
 
 
+def loaded_user(user_id):
+    """The user with roles and teams loaded, for use after its app context has ended."""
+    from sqlalchemy.orm import selectinload
+
+    from core.models import User
+
+    return db.session.get(
+        User,
+        user_id,
+        options=[selectinload(User.role_rows), selectinload(User.teams)],
+        populate_existing=True,  # reload the teams given to it too, expired by the commit
+    )
+
+
 @pytest.fixture
 def make_user(app):
     """make_user(Role.PRACTITIONER, teams=[team]) -> a saved user with password PASSWORD."""
@@ -166,7 +180,7 @@ def make_user(app):
                 list(teams),
             )
             db.session.commit()
-            return db.session.get(type(user), user.id)
+            return loaded_user(user.id)
 
     return factory
 

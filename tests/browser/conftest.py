@@ -12,7 +12,7 @@ import pytest
 
 from core.extensions import db
 from core.roles import Role
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, loaded_user
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
@@ -60,7 +60,7 @@ def live_user(live_server):
                 team_rows,
             )
             db.session.commit()
-            return db.session.get(type(user), user.id)
+            return loaded_user(user.id)
 
     return factory
 

@@ -149,3 +149,27 @@ def test_an_nhs_number_of_a_child_the_person_may_see_names_the_case(
         services.update_child(
             child, {**CHILD, "nhs_number": NHS, "town": "Eastbrook"}, ["AUT"], child.version
         )
+
+
+def test_two_records_with_one_nhs_number_saved_at_the_same_moment_are_refused_not_a_crash(
+    app, make_child, team_and_worker, monkeypatch
+):
+    """Both passed the look-up before either was saved: the database's unique index refuses
+    the second, and the person gets the same message as ever."""
+    from casework import children
+
+    team, worker = team_and_worker
+    make_child(team=team, worker=worker, nhs_number=NHS)
+    real_check = children._check_nhs_unique
+    calls = []
+
+    def late_check(*args, **kwargs):
+        calls.append(1)
+        if len(calls) > 1:  # the look-up after the insert failed sees the other record
+            real_check(*args, **kwargs)
+
+    monkeypatch.setattr(children, "_check_nhs_unique", late_check)
+    with app.app_context():
+        with pytest.raises(services.CaseworkError, match="already recorded for Amelia"):
+            services.create_child(_user(worker), {**CHILD, "nhs_number": NHS}, ["AUT"], team=None)
+        db.session.rollback()
