@@ -71,4 +71,3 @@ def bare_caseload():
         locality_labels=dict(DEMO_LOCALITIES),
         pagination={"items": pages, "next": {"href": "/casework/?page=2"}},
     )
-

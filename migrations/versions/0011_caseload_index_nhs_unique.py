@@ -15,12 +15,16 @@ depends_on = None
 
 
 def upgrade():
-    shared = op.get_bind().execute(
-        sa.text(
-            "SELECT nhs_number, COUNT(*) FROM child WHERE nhs_number IS NOT NULL "
-            "GROUP BY nhs_number HAVING COUNT(*) > 1 ORDER BY nhs_number"
+    shared = (
+        op.get_bind()
+        .execute(
+            sa.text(
+                "SELECT nhs_number, COUNT(*) FROM child WHERE nhs_number IS NOT NULL "
+                "GROUP BY nhs_number HAVING COUNT(*) > 1 ORDER BY nhs_number"
+            )
         )
-    ).all()
+        .all()
+    )
     if shared:
         numbers = ", ".join(row[0] for row in shared[:20])
         raise RuntimeError(
