@@ -81,7 +81,7 @@ class GovDateField(DateField):
             raise ValueError(f"{name} must include a {' and '.join(missing)}")
         if not all(p.isascii() and p.isdigit() for p in typed) or len(year) != 4:
             self.data = None
-            raise ValueError(f"{name} must be a real date, like 27 3 2015")
+            raise ValueError(f"{name} must be a real date")
         try:
             self.data = dt.date(int(year), int(month), int(day))
         except ValueError:
