@@ -7,12 +7,14 @@ the forms' labels, so a form and an import say the same thing about the same pro
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import re
 import unicodedata
 from decimal import Decimal
 from urllib.parse import urlsplit
 
-from sqlalchemy import String, func, select
+from sqlalchemy import String, select
 
 from core.extensions import db
 from core.reference import CIN_DISABILITY_CATEGORIES, MAX_AGE, SHORT_BREAK_TYPES, locality_labels
@@ -135,11 +137,43 @@ _MESSAGE_NAMES = {field: f"The answer to '{question}'" for field, question in SE
 
 
 class ProviderError(ValueError):
-    """A change that cannot be made, with a message for the person and the field it is about."""
+    """A change that cannot be made, with a message for the person and the field it is about.
 
-    def __init__(self, message: str, field: str | None = None):
+    ``problems`` holds every problem found in the record, as (field, message) pairs in the
+    order of the form (the first is also the error's own message and field), so that a form
+    or a line of a file can show them all at once."""
+
+    def __init__(self, message: str, field: str | None = None, problems=None):
         super().__init__(message)
         self.field = field
+        self.problems = list(problems) if problems else [(field, message)]
+
+
+class Problems:
+    """The problems found in one record: at most one per field, in the order found."""
+
+    def __init__(self):
+        self.items: list[tuple[str | None, str]] = []
+
+    def add(self, field: str | None, message: str) -> None:
+        if field is None or field not in self:
+            self.items.append((field, message))
+
+    def extend(self, problems, skip=()) -> None:
+        for field, message in problems:
+            if field not in skip:
+                self.add(field, message)
+
+    def __contains__(self, field) -> bool:
+        return any(f == field for f, _ in self.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            field, message = self.items[0]
+            raise ProviderError(message, field, self.items)
 
 
 class EditConflict(ProviderError):
@@ -197,9 +231,43 @@ def has_control_characters(value: str, one_line_only: bool = False) -> bool:
     return any(unicodedata.category(c) == "Cc" and c not in allowed for c in value)
 
 
-def check_text(data: dict, model, labels: dict) -> None:
-    """Every text field in data: no control characters (such as NUL), one-line fields on one
-    line, and no longer than its column."""
+def has_hidden_characters(value: str) -> bool:
+    """Format characters (Unicode category Cf): zero-width spaces and joiners, text direction
+    overrides, byte order marks. They are invisible, so they make look-alike names and can
+    reorder what a reader sees."""
+    return any(unicodedata.category(c) == "Cf" for c in value)
+
+
+def tidy_name(name: str) -> str:
+    """A name with its spaces tidied: no spaces at either end, and each run of spaces (of any
+    kind, such as non-breaking ones) one ordinary space."""
+    return " ".join((name or "").split())
+
+
+@functools.lru_cache(maxsize=4096)  # a file's rows each compare with every provider
+def name_key(name: str) -> str:
+    """What two names are compared by: NFKC (so full-width letters are ordinary ones), case
+    folded, spaces tidied. 'QA Prov', 'qa\u00a0prov' and '\uff31\uff21 Prov' are one name."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name or "").casefold())
+    return tidy_name(folded)
+
+
+def tidy_text(data: dict, model, labels: dict) -> None:
+    """Text fields without spaces at either end, and multi-line answers with their line
+    breaks as "\n" (browsers send a text area's as CR LF): an answer saved again unchanged is
+    then the same answer, not a change."""
+    for field in labels:
+        value = data.get(field)
+        if isinstance(value, str):
+            value = value.strip()
+            if not one_line(model, field):
+                value = value.replace("\r\n", "\n").replace("\r", "\n")
+            data[field] = value
+
+
+def check_text(data: dict, model, labels: dict, problems: Problems) -> None:
+    """Every text field in data: no control or hidden characters, one-line fields on one line,
+    and no longer than its column."""
     for field in labels:
         value = data.get(field)
         if not isinstance(value, str):
@@ -207,13 +275,19 @@ def check_text(data: dict, model, labels: dict) -> None:
         value = value.strip()
         name = message_name(labels, field)
         single = one_line(model, field)
-        if single and ("\n" in value or "\r" in value):
-            raise ProviderError(f"{name} must be on one line", field)
-        if has_control_characters(value, single):
-            raise ProviderError(f"{name} must not include control characters", field)
         limit = text_limit(model, field)
-        if len(value) > limit:
-            raise ProviderError(f"{name} must be {limit} characters or fewer", field)
+        if single and ("\n" in value or "\r" in value):
+            problems.add(field, f"{name} must be on one line")
+        elif has_control_characters(value, single):
+            problems.add(field, f"{name} must not include control characters")
+        elif has_hidden_characters(value):
+            problems.add(
+                field,
+                f"{name} must not include hidden characters, such as zero-width spaces "
+                "or text direction marks",
+            )
+        elif len(value) > limit:
+            problems.add(field, f"{name} must be {limit} characters or fewer")
 
 
 # --- Addresses ------------------------------------------------------------------------------
@@ -261,101 +335,145 @@ def normalise_postcode(postcode: str) -> str:
 
 # --- Providers and services -------------------------------------------------------------------
 
+# The range of dates the forms and the import take for a DBS check or insurance expiring.
+EARLIEST_DATE = dt.date(2000, 1, 1)
+LATEST_DATE = dt.date(2099, 12, 31)
+DATE_RANGE_TEXT = "between 1 January 2000 and 31 December 2099"
 
-def _check_codes(values, allowed, field, what):
+
+def canonical_codes(values, allowed) -> list[str]:
+    """The codes in the reference list's order, each once: a list is always stored the same
+    way, whatever order a form's checkboxes or a file's cells gave it in."""
+    chosen = set(values)
+    return [code for code in allowed if code in chosen]
+
+
+def _check_codes(values, allowed, field, what, problems: Problems) -> list[str]:
+    values = [v for v in (values or []) if v]
     bad = [v for v in values if v not in allowed]
     if bad:
-        unknown = ", ".join(bad)
-        raise ProviderError(f"Choose {what} from the list, not {unknown}", field)
+        problems.add(field, f"Choose {what} from the list, not {', '.join(bad)}")
+    return canonical_codes(values, allowed)
+
+
+def provider_named(name: str, except_id: int | None = None) -> Provider | None:
+    """The provider whose name is the same as this one (see ``name_key``), if any."""
+    key = name_key(name)
+    if not key:
+        return None
+    for provider_id, saved in db.session.execute(select(Provider.id, Provider.name)):
+        if provider_id != except_id and name_key(saved) == key:
+            return db.session.get(Provider, provider_id)
+    return None
+
+
+def _check_date(data: dict, field: str, problems: Problems) -> None:
+    value = data.get(field)
+    if isinstance(value, dt.date) and not EARLIEST_DATE <= value <= LATEST_DATE:
+        problems.add(field, f"{PROVIDER_LABELS[field]} must be {DATE_RANGE_TEXT}")
 
 
 def check_provider(data: dict, provider: Provider | None = None) -> dict:
-    """Normalise and check provider data; raise ProviderError on the first problem."""
+    """Normalise and check provider data; raise ProviderError with every problem found."""
     data = dict(data)
-    data["name"] = (data.get("name") or "").strip()
+    problems = Problems()
+    data["name"] = data.get("name") or ""
+    tidy_text(data, Provider, PROVIDER_LABELS)
     if not data["name"]:
-        raise ProviderError("Enter the provider's name", "name")
-    check_text(data, Provider, PROVIDER_LABELS)
+        problems.add("name", "Enter the provider's name")
+    check_text(data, Provider, PROVIDER_LABELS, problems)
+    if "name" not in problems:
+        data["name"] = tidy_name(data["name"])
     if data.get("kind") not in PROVIDER_KINDS:
-        raise ProviderError("Select the kind of provider", "kind")
+        problems.add("kind", "Select the kind of provider")
     if data.get("status", "on_framework") not in PROVIDER_STATUSES:
-        raise ProviderError("Select the provider's status", "status")
+        problems.add("status", "Select the provider's status")
     if data.get("registration_body", "") not in REGISTRATION_BODIES:
-        raise ProviderError("Select Ofsted, CQC or not registered", "registration_body")
+        problems.add("registration_body", "Select Ofsted, CQC or not registered")
     if data.get("registration_rating", "") not in REGISTRATION_RATINGS:
-        raise ProviderError("Select a registration rating from the list", "registration_rating")
+        problems.add("registration_rating", "Select a registration rating from the list")
     if data.get("registration_body") and not (data.get("registration_number") or "").strip():
-        raise ProviderError(
-            "Enter the Ofsted or CQC registration number, or select not registered",
+        problems.add(
             "registration_number",
+            "Enter the Ofsted or CQC registration number, or select not registered",
         )
     email = (data.get("email") or "").strip()
     if email and not EMAIL.match(email):
-        raise ProviderError("Enter an email address in the correct format", "email")
+        problems.add("email", "Enter an email address in the correct format")
     website = (data.get("website") or "").strip()
     if website and not is_web_address(website):
-        raise ProviderError(
-            "Enter a website address in the correct format, like https://www.example.org",
+        problems.add(
             "website",
+            "Enter a website address in the correct format, like https://www.example.org",
         )
-    if "postcode" in data:
-        data["postcode"] = normalise_postcode(data.get("postcode") or "")
-    data["localities"] = list(data.get("localities") or [])
-    _check_codes(data["localities"], locality_labels(), "localities", "localities")
-    stmt = select(Provider.id).where(func.lower(Provider.name) == data["name"].lower())
-    if provider is not None and provider.id is not None:
-        stmt = stmt.where(Provider.id != provider.id)
-    if db.session.scalar(stmt) is not None:
-        raise ProviderError("A provider with this name is already on the framework", "name")
+    if "postcode" in data and "postcode" not in problems:
+        try:
+            data["postcode"] = normalise_postcode(data.get("postcode") or "")
+        except ProviderError as exc:
+            problems.add("postcode", str(exc))
+    data["localities"] = _check_codes(
+        data.get("localities"), locality_labels(), "localities", "localities", problems
+    )
+    for field in ("dbs_expires_on", "insurance_expires_on"):
+        _check_date(data, field, problems)
+    if data["name"] and "name" not in problems:
+        if provider_named(data["name"], provider.id if provider is not None else None):
+            problems.add("name", "A provider with this name is already on the framework")
+    problems.raise_if_any()
     return data
 
 
 def check_service(data: dict) -> dict:
-    """Normalise and check service data; raise ProviderError on the first problem."""
+    """Normalise and check service data; raise ProviderError with every problem found."""
     data = dict(data)
-    data["name"] = (data.get("name") or "").strip()
+    problems = Problems()
+    data["name"] = data.get("name") or ""
+    tidy_text(data, ProviderService, SERVICE_LABELS)
     if not data["name"]:
-        raise ProviderError("Enter the service's name", "name")
-    check_text(data, ProviderService, SERVICE_LABELS)
+        problems.add("name", "Enter the service's name")
+    check_text(data, ProviderService, SERVICE_LABELS, problems)
+    if "name" not in problems:
+        data["name"] = tidy_name(data["name"])
     if data.get("short_break_type") not in SHORT_BREAK_TYPES:
-        raise ProviderError("Select the type of short break", "short_break_type")
+        problems.add("short_break_type", "Select the type of short break")
     if data.get("tier") not in SERVICE_TIERS:
-        raise ProviderError("Select targeted or specialist", "tier")
+        problems.add("tier", "Select targeted or specialist")
     age_from, age_to = data.get("age_from"), data.get("age_to")
-    if age_from is None or not 0 <= age_from <= MAX_AGE:
-        raise ProviderError(f"Youngest age must be between 0 and {MAX_AGE}", "age_from")
+    from_ok = age_from is not None and 0 <= age_from <= MAX_AGE
+    if not from_ok:
+        problems.add("age_from", f"Youngest age must be between 0 and {MAX_AGE}")
     if age_to is None or not 0 <= age_to <= MAX_AGE:
-        raise ProviderError(f"Oldest age must be between 0 and {MAX_AGE}", "age_to")
-    if age_to < age_from:
-        raise ProviderError("Oldest age must be the same as or more than the youngest", "age_to")
+        problems.add("age_to", f"Oldest age must be between 0 and {MAX_AGE}")
+    elif from_ok and age_to < age_from:
+        problems.add("age_to", "Oldest age must be the same as or more than the youngest")
     for field, allowed, what in (
         ("needs", NEEDS, "needs"),
         ("localities", locality_labels(), "localities"),
         ("runs", RUNS, "when the service runs"),
     ):
-        data[field] = list(data.get(field) or [])
-        _check_codes(data[field], allowed, field, what)
+        data[field] = _check_codes(data.get(field), allowed, field, what, problems)
     if not data["needs"]:
-        raise ProviderError("Select at least one need the service caters for", "needs")
+        problems.add("needs", "Select at least one need the service caters for")
     if not data["localities"]:
-        raise ProviderError("Select at least one locality", "localities")
+        problems.add("localities", "Select at least one locality")
     capacity = data.get("capacity")
     if capacity is not None and not 0 <= capacity <= CAPACITY_MAX:
-        raise ProviderError(f"Capacity must be a whole number from 0 to {CAPACITY_MAX}", "capacity")
+        problems.add("capacity", f"Capacity must be a whole number from 0 to {CAPACITY_MAX}")
     if data.get("capacity_unit", "places_per_session") not in CAPACITY_UNITS:
-        raise ProviderError("Select places per session or nights a year", "capacity_unit")
+        problems.add("capacity_unit", "Select places per session or nights a year")
     if data.get("rate_unit", "session") not in RATE_UNITS:
-        raise ProviderError("Select per hour, per session or per night", "rate_unit")
+        problems.add("rate_unit", "Select per hour, per session or per night")
     email = (data.get("contact_email") or "").strip()
     if email and not EMAIL.match(email):
-        raise ProviderError("Enter an email address in the correct format", "contact_email")
-    if "venue_postcode" in data:
+        problems.add("contact_email", "Enter an email address in the correct format")
+    if "venue_postcode" in data and "venue_postcode" not in problems:
         try:
             data["venue_postcode"] = normalise_postcode(data.get("venue_postcode") or "")
         except ProviderError as exc:
-            raise ProviderError(str(exc), "venue_postcode") from None
+            problems.add("venue_postcode", str(exc))
     if data.get("published") and not (data.get("what_it_does") or "").strip():
-        raise ProviderError(
-            "Answer 'What does the service do?' before publishing the service", "what_it_does"
+        problems.add(
+            "what_it_does", "Answer 'What does the service do?' before publishing the service"
         )
+    problems.raise_if_any()
     return data

@@ -12,13 +12,13 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from core.extensions import db
 from core.parsing import MAX_ID, whole_number
 from core.reference import SHORT_BREAK_TYPES, locality_labels
 
-from .checks import has_control_characters, message_name
+from .checks import Problems, has_control_characters, message_name, provider_named
 from .models import (
     CAPACITY_UNITS,
     PROVIDER_KINDS,
@@ -27,7 +27,6 @@ from .models import (
     REGISTRATION_BODIES,
     REGISTRATION_RATINGS,
     RUNS,
-    SE7_FIELDS,
     SERVICE_TIERS,
     Provider,
     ProviderService,
@@ -39,6 +38,8 @@ from .services import (
     SERVICE_FIELDS,
     SERVICE_LABELS,
     ProviderError,
+    check_provider,
+    check_service,
     create_provider,
     create_service,
     parse_pounds,
@@ -57,14 +58,35 @@ SERVICE_COLUMNS = [
     "provider",
     *("rate" if f == "rate_pence" else f for f in SERVICE_FIELDS),
 ]
-REQUIRED = {"providers": {"name", "kind"}, "services": {"provider", "name"}}
+# The columns a new record needs (a file without an id column adds every row). A row that
+# changes a record (by its id) needs only the columns it changes: a column left out of the
+# file leaves its field as it is.
+REQUIRED = {
+    "providers": ["name", "kind"],
+    "services": [
+        "provider",
+        "name",
+        "short_break_type",
+        "tier",
+        "age_from",
+        "age_to",
+        "needs",
+        "localities",
+    ],
+}
+BOM = "\ufeff"  # so that Excel reads the file as UTF-8 ("£", "é" and "’" intact)
+SAVE_AS_UTF8 = (
+    "The file must be saved as UTF-8. In Excel, choose Save As and then "
+    "'CSV UTF-8 (comma delimited)'"
+)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
 class ImportResult:
     created: int = 0
-    updated: int = 0
+    updated: int = 0  # rows that changed their record
+    unchanged: int = 0  # rows that matched a record and changed nothing
     errors: list[tuple[int, str]] = field(default_factory=list)  # (line number, reason)
 
     @property
@@ -107,6 +129,13 @@ def export_providers() -> str:
     return _write(PROVIDER_COLUMNS, rows)
 
 
+def export_file(what: str) -> bytes:
+    """The download: the CSV in UTF-8 with a byte order mark, which Excel needs to read it as
+    UTF-8 (the import accepts the mark)."""
+    content = export_providers() if what == "providers" else export_services()
+    return (BOM + content).encode("utf-8")
+
+
 def export_services() -> str:
     services = db.session.scalars(
         select(ProviderService)
@@ -146,7 +175,7 @@ def _code(raw: str, allowed: dict, column: str, blank_ok: bool = False) -> str:
     if value.lower() in lookup:
         return lookup[value.lower()]
     known = ", ".join(k for k in allowed if k)
-    raise ProviderError(f"{column} '{value}' is not one of: {known}")
+    raise ProviderError(f"{column} '{value}' is not one of: {known}", column)
 
 
 def _codes(raw: str, allowed: dict, column: str) -> list[str]:
@@ -159,7 +188,7 @@ def _yes_no(raw: str, column: str) -> bool:
         return True
     if value in ("no", "n", "false", "0", ""):
         return False
-    raise ProviderError(f"{column} must be yes or no, not '{value}'")
+    raise ProviderError(f"{column} must be yes or no, not '{value}'", column)
 
 
 def _date(raw: str, column: str) -> dt.date | None:
@@ -171,7 +200,9 @@ def _date(raw: str, column: str) -> dt.date | None:
             return dt.datetime.strptime(value, fmt).date()
         except ValueError:
             continue
-    raise ProviderError(f"{column} must be a date like 2027-03-31 or 31/03/2027, not '{value}'")
+    raise ProviderError(
+        f"{column} must be a date like 2027-03-31 or 31/03/2027, not '{value}'", column
+    )
 
 
 def _int(raw: str, column: str, blank_ok: bool = False) -> int | None:
@@ -181,113 +212,156 @@ def _int(raw: str, column: str, blank_ok: bool = False) -> int | None:
     number = whole_number(value, 0, MAX_ID)
     if number is None:
         shown = value if len(value) <= 20 else value[:20] + "..."
-        raise ProviderError(f"{column} must be a whole number, not '{shown}'")
+        raise ProviderError(f"{column} must be a whole number, not '{shown}'", column)
     return number
 
 
-def _provider_data(row: dict) -> dict:
-    return {
-        "name": _text(row.get("name")),
-        "kind": _code(row.get("kind"), PROVIDER_KINDS, "kind"),
-        "status": _code(row.get("status") or "on_framework", PROVIDER_STATUSES, "status"),
-        "description": _text(row.get("description")),
-        "registration_body": _code(
-            row.get("registration_body"), REGISTRATION_BODIES, "registration_body", True
-        ),
-        "registration_number": _text(row.get("registration_number")),
-        "registration_rating": _code(
-            row.get("registration_rating"), REGISTRATION_RATINGS, "registration_rating", True
-        ),
-        "contact_name": _text(row.get("contact_name")),
-        "email": _text(row.get("email")),
-        "phone": _text(row.get("phone")),
-        "website": _text(row.get("website")),
-        "address_line_1": _text(row.get("address_line_1")),
-        "address_line_2": _text(row.get("address_line_2")),
-        "town": _text(row.get("town")),
-        "postcode": _text(row.get("postcode")),
-        "localities": _codes(row.get("localities"), locality_labels(), "localities"),
-        "direct_payments": _yes_no(row.get("direct_payments"), "direct_payments"),
-        "dbs_expires_on": _date(row.get("dbs_expires_on"), "dbs_expires_on"),
-        "insurance_expires_on": _date(row.get("insurance_expires_on"), "insurance_expires_on"),
-        "notes": _text(row.get("notes")),
-    }
-
-
-def _service_data(row: dict) -> dict:
-    rate = _text(row.get("rate"))
+def _rate(raw: str) -> int | None:
+    rate = _text(raw)
     try:
-        rate_pence = parse_pounds(rate) if rate else None
+        return parse_pounds(rate) if rate else None
     except ValueError:
-        raise ProviderError(f"rate must be in pounds and pence, like 12.50, not '{rate}'") from None
-    data = {
-        "name": _text(row.get("name")),
-        "short_break_type": _code(
-            row.get("short_break_type"), SHORT_BREAK_TYPES, "short_break_type"
-        ),
-        "tier": _code(row.get("tier"), SERVICE_TIERS, "tier"),
-        "age_from": _int(row.get("age_from"), "age_from"),
-        "age_to": _int(row.get("age_to"), "age_to"),
-        "needs": _codes(row.get("needs"), NEEDS, "needs"),
-        "localities": _codes(row.get("localities"), locality_labels(), "localities"),
-        "runs": _codes(row.get("runs"), RUNS, "runs"),
-        "capacity": _int(row.get("capacity"), "capacity", blank_ok=True),
-        "capacity_unit": _code(
-            row.get("capacity_unit") or "places_per_session", CAPACITY_UNITS, "capacity_unit"
-        ),
-        "rate_pence": rate_pence,
-        "rate_unit": _code(row.get("rate_unit") or "session", RATE_UNITS, "rate_unit"),
-        "published": _yes_no(row.get("published"), "published"),
-    }
-    for key in (
-        "venue_name",
-        "venue_address",
-        "venue_town",
-        "venue_postcode",
-        "contact_name",
-        "contact_email",
-        "contact_phone",
-        *SE7_FIELDS,
-    ):
-        data[key] = _text(row.get(key))
+        raise ProviderError(
+            f"rate must be in pounds and pence, like 12.50, not '{rate}'", "rate_pence"
+        ) from None
+
+
+def _parsers(what: str) -> dict:
+    """{column: (field, parse)}: how each column's cell becomes a field's value. Only the
+    columns in a file are read, so a column left out leaves its field as it is."""
+    if what == "providers":
+        parsers = {c: (c, _text) for c in PROVIDER_FIELDS}
+        codes = {
+            "kind": (PROVIDER_KINDS, None),
+            "status": (PROVIDER_STATUSES, "on_framework"),
+            "registration_body": (REGISTRATION_BODIES, ""),
+            "registration_rating": (REGISTRATION_RATINGS, ""),
+        }
+        lists = {"localities": locality_labels()}
+        parsers["direct_payments"] = ("direct_payments", lambda v: _yes_no(v, "direct_payments"))
+        for column in ("dbs_expires_on", "insurance_expires_on"):
+            parsers[column] = (column, lambda v, c=column: _date(v, c))
+    else:
+        parsers = {c: (c, _text) for c in SERVICE_FIELDS if c != "rate_pence"}
+        codes = {
+            "short_break_type": (SHORT_BREAK_TYPES, None),
+            "tier": (SERVICE_TIERS, None),
+            "capacity_unit": (CAPACITY_UNITS, "places_per_session"),
+            "rate_unit": (RATE_UNITS, "session"),
+        }
+        lists = {"needs": NEEDS, "localities": locality_labels(), "runs": RUNS}
+        parsers["rate"] = ("rate_pence", _rate)
+        parsers["published"] = ("published", lambda v: _yes_no(v, "published"))
+        parsers["age_from"] = ("age_from", lambda v: _int(v, "age_from"))
+        parsers["age_to"] = ("age_to", lambda v: _int(v, "age_to"))
+        parsers["capacity"] = ("capacity", lambda v: _int(v, "capacity", blank_ok=True))
+    for column, (allowed, default) in codes.items():
+        if default == "":
+            parsers[column] = (column, lambda v, c=column, a=allowed: _code(v, a, c, True))
+        else:
+            parsers[column] = (
+                column,
+                lambda v, c=column, a=allowed, d=default: _code(v or d or "", a, c),
+            )
+    for column, allowed in lists.items():
+        parsers[column] = (column, lambda v, c=column, a=allowed: _codes(v, a, c))
+    return parsers
+
+
+def _read_row(parsers: dict, row: dict, columns: list[str], problems: Problems) -> dict:
+    """The fields of the columns in the file; a cell that cannot be read is a problem."""
+    data = {}
+    for column in columns:
+        if column in parsers:
+            field, parse = parsers[column]
+            try:
+                data[field] = parse(row.get(column))
+            except ProviderError as exc:
+                problems.add(field, str(exc))
     return data
 
 
-def _import_provider_row(row: dict, result: ImportResult) -> None:
-    data = _provider_data(row)
+def _new_row_columns(what: str, columns: list[str]) -> None:
+    missing = [c for c in REQUIRED[what] if c not in columns]
+    if missing:
+        record = "provider" if what == "providers" else "service"
+        raise ProviderError(
+            f"A new {record} needs the columns {', '.join(missing)}: add them to the file, "
+            f"or give the id of the {record} to change"
+        )
+
+
+def _import_provider_row(row: dict, columns: list[str], parsers: dict, result) -> None:
+    problems = Problems()
+    data = _read_row(parsers, row, columns, problems)
     public_id = _text(row.get("id"))
+    provider = None
     if public_id:
         provider = db.session.scalar(select(Provider).where(Provider.public_id == public_id))
         if provider is None:
             raise ProviderError(f"no provider has the id '{public_id}' (leave id blank to add one)")
-        update_provider(provider, data)
-        result.updated += 1
+        data = {f: getattr(provider, f) for f in PROVIDER_FIELDS} | data
     else:
+        _new_row_columns("providers", columns)
+    if problems:  # the rest of the row's problems too, then none of it is saved
+        try:
+            check_provider(data, provider)
+        except ProviderError as exc:
+            problems.extend(exc.problems)
+        problems.raise_if_any()
+    if provider is None:
         create_provider(data)
         result.created += 1
+        return
+    version = provider.version
+    update_provider(provider, data)
+    _count_update(result, provider.version != version)
 
 
-def _import_service_row(row: dict, result: ImportResult) -> None:
-    provider_name = _text(row.get("provider"))
-    provider = db.session.scalar(
-        select(Provider).where(func.lower(Provider.name) == provider_name.lower())
-    )
-    if provider is None:
-        raise ProviderError(f"no provider is called '{provider_name}': import the provider first")
-    data = _service_data(row)
+def _import_service_row(row: dict, columns: list[str], parsers: dict, result) -> None:
+    problems = Problems()
+    data = _read_row(parsers, row, columns, problems)
+    provider = None
+    if "provider" in columns:
+        provider_name = _text(row.get("provider"))
+        provider = provider_named(provider_name)
+        if provider is None:
+            problems.add(
+                "provider", f"no provider is called '{provider_name}': import the provider first"
+            )
     public_id = _text(row.get("id"))
+    service = None
     if public_id:
         service = db.session.scalar(
             select(ProviderService).where(ProviderService.public_id == public_id)
         )
         if service is None:
             raise ProviderError(f"no service has the id '{public_id}' (leave id blank to add one)")
-        service.provider = provider
-        update_service(service, data)
-        result.updated += 1
+        data = {f: getattr(service, f) for f in SERVICE_FIELDS} | data
     else:
+        _new_row_columns("services", columns)
+    if problems:
+        try:
+            check_service(data)
+        except ProviderError as exc:
+            problems.extend(exc.problems)
+        problems.raise_if_any()
+    if service is None:
         create_service(provider, data)
         result.created += 1
+        return
+    version = service.version
+    if provider is not None:
+        service.provider = provider
+    update_service(service, data)
+    _count_update(result, service.version != version)
+
+
+def _count_update(result: ImportResult, changed: bool) -> None:
+    if changed:
+        result.updated += 1
+    else:
+        result.unchanged += 1
 
 
 def is_empty(content: bytes) -> bool:
@@ -307,12 +381,13 @@ def _header(cells: list[str], what: str) -> tuple[list[str] | None, str]:
     for name in names:
         if names.count(name) > 1:
             return None, f"The column '{name}' appears more than once"
-    missing = sorted(REQUIRED[what] - set(names))
-    if missing:
-        return None, f"The first line must name the columns; missing: {', '.join(missing)}"
     unknown = sorted(set(names) - set(PROVIDER_COLUMNS if what == "providers" else SERVICE_COLUMNS))
     if unknown:
         return None, f"Unknown columns: {', '.join(unknown)}"
+    # Without an id column every row adds a record, so each needs the required columns.
+    missing = [c for c in REQUIRED[what] if c not in names] if "id" not in names else []
+    if missing:
+        return None, f"The first line must name the columns; missing: {', '.join(missing)}"
     return names, ""
 
 
@@ -327,13 +402,30 @@ def _control_characters(row: dict, what: str) -> str:
     return ""
 
 
-def _line_error(exc: ProviderError) -> str:
-    """A row's problem; names the column when the message does not already."""
-    message = str(exc)
-    column = "rate" if exc.field == "rate_pence" else exc.field
+def _line_error(field: str | None, message: str) -> str:
+    """One of a row's problems; names the column when the message does not already."""
+    column = "rate" if field == "rate_pence" else field
     if column and column not in message and column != "version":
         return f"{message} (column {column})"
     return message
+
+
+def _unreadable(exc: csv.Error) -> str:
+    """Why a line could not be read as CSV, in words a spreadsheet user can act on."""
+    text = str(exc)
+    if "unexpected end of data" in text:
+        return "A quoted cell is not closed"
+    if "field larger than field limit" in text:
+        return (
+            f"A cell on this line is too long to read (more than {csv.field_size_limit():,} "
+            "characters)"
+        )
+    if "expected after" in text:
+        return (
+            'A cell has a quote (") in the wrong place: put the whole cell in quotes and '
+            'write each quote inside it twice ("")'
+        )
+    return "This line could not be read as CSV"
 
 
 def import_csv(what: str, content: bytes) -> ImportResult:
@@ -346,25 +438,26 @@ def import_csv(what: str, content: bytes) -> ImportResult:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        result.errors.append((1, "The file must be a CSV saved as UTF-8"))
+        result.errors.append((1, SAVE_AS_UTF8))
         return result
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         columns, problem = _header(next(reader, []), what)
-    except csv.Error:
-        columns, problem = None, "The first line could not be read as CSV"
+    except csv.Error as exc:
+        columns, problem = None, _unreadable(exc)
     if columns is None:
         result.errors.append((1, problem))
         return result
     handle = _import_provider_row if what == "providers" else _import_service_row
+    parsers = _parsers(what)
     savepoint = db.session.begin_nested()
     line = reader.line_num + 1
     count = 0
     while True:
         try:
             cells = next(reader, None)
-        except csv.Error:
-            result.errors.append((line, "This line could not be read as CSV"))
+        except csv.Error as exc:
+            result.errors.append((line, _unreadable(exc)))
             break
         if cells is None:
             break
@@ -383,15 +476,15 @@ def import_csv(what: str, content: bytes) -> ImportResult:
             else:
                 try:
                     with db.session.begin_nested():
-                        handle(row, result)
+                        handle(row, columns, parsers, result)
                 except ProviderError as exc:
-                    result.errors.append((line, _line_error(exc)))
+                    result.errors.extend((line, _line_error(f, m)) for f, m in exc.problems)
         line = reader.line_num + 1
     if not count and not result.errors:
         result.errors.append((2, "The file has no rows to import"))
     if result.errors:
         savepoint.rollback()
-        result.created = result.updated = 0
+        result.created = result.updated = result.unchanged = 0
     else:
         savepoint.commit()
     return result

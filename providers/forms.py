@@ -58,6 +58,12 @@ from .models import (
 )
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
+# Hints saying which of a provider's details families see (through the Open Referral API).
+PUBLISHED = "Published in the Local Offer directory"
+PUBLISHED_CONTACT = (
+    "Published in the Local Offer directory as the contact for the provider's services that "
+    "have no contact of their own."
+)
 
 
 def whole_number(low: int, high: int, message: str):
@@ -77,6 +83,14 @@ def pounds(form, field):
             parse_pounds(field.data)
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
+
+
+def _pence(text: str | None) -> int | None:
+    """The rate in pence; None when blank or not a sum of money (the field shows the error)."""
+    try:
+        return parse_pounds(text) if (text or "").strip() else None
+    except ValueError:
+        return None
 
 
 def _label(labels, name, optional):
@@ -173,12 +187,14 @@ class EditForm(FlaskForm):
 
 
 class ProviderForm(EditForm):
-    name = _text(Provider, "name", "Enter the provider's name")
+    name = _text(Provider, "name", "Enter the provider's name", description=PUBLISHED + ".")
     kind = _radio("Kind of provider", PROVIDER_KINDS.items(), "Select the kind of provider")
     status = _radio(
         "Status", PROVIDER_STATUSES.items(), "Select the provider's status", default="on_framework"
     )
-    description = _area(Provider, "description", "What the provider does, in plain English.")
+    description = _area(
+        Provider, "description", f"What the provider does, in plain English. {PUBLISHED}."
+    )
     registration_body = _radio(
         "Registered with",
         REGISTRATION_BODIES.items(),
@@ -195,11 +211,15 @@ class ProviderForm(EditForm):
         validators=[Optional()],
         invalid_choice_message="Select a registration rating from the list",
     )
-    contact_name = _text(Provider, "contact_name")
-    email = _text(Provider, "email")
-    phone = _text(Provider, "phone")
-    website = _text(Provider, "website", description="For example, https://www.example.org")
-    address_line_1 = _text(Provider, "address_line_1")
+    contact_name = _text(Provider, "contact_name", description=PUBLISHED_CONTACT)
+    email = _text(Provider, "email", description=PUBLISHED_CONTACT)
+    phone = _text(Provider, "phone", description=PUBLISHED_CONTACT)
+    website = _text(
+        Provider, "website", description=f"For example, https://www.example.org. {PUBLISHED}."
+    )
+    address_line_1 = _text(
+        Provider, "address_line_1", description="The address is not published: it is for staff."
+    )
     address_line_2 = _text(Provider, "address_line_2")
     town = _text(Provider, "town")
     postcode = _text(Provider, "postcode")
@@ -208,16 +228,17 @@ class ProviderForm(EditForm):
         "Can direct payment holders buy from this provider?",
         YES_NO,
         "Select yes if direct payment holders can buy from them",
+        description="Published: families are told whether they can use a direct payment.",
     )
     dbs_expires_on = DateField(
         "DBS check expires (optional)",
         validators=[Optional()],
-        description="For example, 27 3 2027",
+        description="For example, 27 3 2027. Not published.",
     )
     insurance_expires_on = DateField(
         "Insurance expires (optional)",
         validators=[Optional()],
-        description="For example, 27 3 2027",
+        description="For example, 27 3 2027. Not published.",
     )
     notes = _area(Provider, "notes", "For council staff only: never published.")
     submit = SubmitField("Save provider", widget=GovSubmitInput())
@@ -331,7 +352,7 @@ class ServiceForm(EditForm):
     published = _radio(
         "Publish in the Local Offer directory?",
         YES_NO,
-        "Select yes to publish the service",
+        "Select whether to publish the service",
         default="no",
         description="Published services can be read by anyone, without signing in.",
     )
@@ -363,7 +384,7 @@ class ServiceForm(EditForm):
             "runs": list(self.runs.data or []),
             "capacity": parse_whole_number(capacity, 0, CAPACITY_MAX) if capacity else None,
             "capacity_unit": self.capacity_unit.data,
-            "rate_pence": parse_pounds(self.rate.data) if (self.rate.data or "").strip() else None,
+            "rate_pence": _pence(self.rate.data),
             "rate_unit": self.rate_unit.data,
             "published": self.published.data == "yes",
         }
@@ -413,7 +434,8 @@ class ServiceForm(EditForm):
 
 # The nine SE7 answers, added to ServiceForm as text areas named after the model's columns.
 _SE7_HINTS = {
-    "what_it_does": "Its purpose, typical activities, any limit on how long it supports a child.",
+    "what_it_does": "Its purpose, typical activities, any limit on how long it supports a child. "
+    "Needed before the service can be published.",
     "where_it_is": "Main locations; whether it covers the whole council area.",
     "who_it_is_for": "Needs and ages; eligibility criteria; any disabilities it cannot cater for.",
     "how_to_start": "Self-referral or referral, cost, using a personal budget, waiting lists.",
@@ -424,7 +446,17 @@ _SE7_HINTS = {
     "who_to_contact": "First point of contact, and who to talk to if worried.",
 }
 for _field, _question in SE7_QUESTIONS:
-    setattr(ServiceForm, _field, _area(ProviderService, _field, _SE7_HINTS[_field], optional=False))
+    setattr(ServiceForm, _field, _area(ProviderService, _field, _SE7_HINTS[_field]))
+
+
+class YesCheckbox(BooleanField):
+    """A checkbox in a GET form: ticked only for its own value (or yes, true, 1, on), so that
+    ``?direct_payments=n`` or ``=no`` does not filter."""
+
+    TRUE_VALUES = ("y", "yes", "true", "1", "on")
+
+    def process_formdata(self, valuelist):
+        self.data = bool(valuelist) and str(valuelist[0]).strip().lower() in self.TRUE_VALUES
 
 
 class DirectorySearchForm(FlaskForm):
@@ -432,7 +464,9 @@ class DirectorySearchForm(FlaskForm):
         csrf = False  # a GET search form changes nothing
 
     q = StringField(
-        "Search by name or what the service does",
+        "Search by name or keyword",
+        description="For example, autism, wheelchair or a place. Searches names, needs, "
+        "places and the answers to the Local Offer questions.",
         widget=GovTextInput(),
         validators=[Optional(), Length(max=100, message="Search must be 100 characters or fewer")],
     )
@@ -458,7 +492,7 @@ class DirectorySearchForm(FlaskForm):
         choices([("", "Targeted or specialist"), *SERVICE_TIERS.items()]),
         "Select targeted or specialist",
     )
-    direct_payments = BooleanField(
+    direct_payments = YesCheckbox(
         "Can be bought with a direct payment", widget=GovCheckboxInput(), validators=[Optional()]
     )
     submit = SubmitField("Search", widget=GovSubmitInput())

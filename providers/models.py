@@ -20,7 +20,8 @@ For the casework, assessments and reports engineers (read these freely; write th
   contact, and the nine SE7 Local Offer answers (``SE7_QUESTIONS``).
 
 Lists of codes are held in one text column each (``,a,b,``) so that a change is one audited
-update of the record and a filter is a portable ``LIKE '%,code,%'``; in Python they are lists.
+update of the record and a filter is a portable ``LIKE '%,code,%'``; in Python they are lists,
+in their reference list's order.
 Nothing here is about a child.
 """
 
@@ -97,6 +98,14 @@ class CodeList(TypeDecorator):
 
     def process_result_value(self, value, dialect):
         return [c for c in (value or "").split(",") if c]
+
+    def compare_values(self, x, y):
+        # The same codes in another order are the same list: an unchanged form or import
+        # (whose checkboxes or cells come in their own order) writes nothing and audits nothing.
+        # New lists are stored in the reference list's order (``checks.canonical_codes``).
+        if not (isinstance(x, list) or x is None) or not (isinstance(y, list) or y is None):
+            return x == y  # such as SQLAlchemy's NO_VALUE for an attribute not loaded yet
+        return sorted(set(x or [])) == sorted(set(y or []))
 
 
 def has_code(column, code: str):

@@ -9,6 +9,7 @@ a 404, and anything unexpected a 500 that reveals nothing of the inside.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from decimal import Decimal
@@ -21,7 +22,7 @@ from core.access import public
 from core.extensions import csrf, db
 from core.parsing import whole_number
 
-from .models import ProviderService
+from .models import Provider, ProviderService
 from .openreferral_data import (
     TAXONOMIES,
     all_terms,
@@ -46,7 +47,7 @@ csrf.exempt(openreferral_blueprint)
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 200
 PROFILE_URL = "https://github.com/openreferral/uk-profile"
-OPENAPI_URL = "https://raw.githubusercontent.com/openreferral/uk-profile/main/openapi.json"
+OPENAPI_URL = "https://raw.githubusercontent.com/openreferral/uk-profile/main/schema/openapi.json"
 UUID_RE = re.compile(
     r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 )
@@ -108,6 +109,56 @@ def _open_to_all(response):
 
 # --- Query parameters -----------------------------------------------------------------------
 
+_PAGING = {
+    "page": "The page to return, from 1.",
+    "per_page": f"Results on a page, from 1 to {MAX_PER_PAGE} (default {DEFAULT_PER_PAGE}).",
+}
+_SERVICE_FILTERS = {
+    "search": "Words that must all appear in the service: its name, its provider's name, its "
+    "answers to the Local Offer questions, or the names of its needs, type of short break, "
+    "tier or localities.",
+    **_PAGING,
+    "taxonomy_term_id": "Services with this taxonomy term (a short-break type, need or tier).",
+    "taxonomy_id": "Services with any term of this taxonomy.",
+    "minimum_age": "Services whose youngest age is at least this.",
+    "maximum_age": "Services whose oldest age is at most this.",
+    "organization_id": "Services of this organization (its id).",
+    "modified_after": "Services (or their organization) changed after this date or date-time "
+    "(ISO 8601, such as 2025-04-01 or 2025-04-01T09:00:00Z; UTC unless an offset is given).",
+}
+# The query parameters each list takes. Any other (such as the standard's postcode,
+# proximity, day, start_time and end_time, which this directory cannot answer) is a 400 that
+# names it, rather than being ignored and returning everything.
+SUPPORTED_PARAMETERS = {
+    "/services": _SERVICE_FILTERS,
+    "/service_at_locations": _SERVICE_FILTERS,
+    "/taxonomies": _PAGING,
+    "/taxonomy_terms": {
+        **_PAGING,
+        "taxonomy_id": "Terms of this taxonomy.",
+    },
+}
+_ENDPOINT_PATHS = {
+    "openreferral.services": "/services",
+    "openreferral.service_at_locations": "/service_at_locations",
+    "openreferral.taxonomies": "/taxonomies",
+    "openreferral.taxonomy_terms": "/taxonomy_terms",
+}
+
+
+@openreferral_blueprint.before_request
+def _only_supported_parameters():
+    path = _ENDPOINT_PATHS.get(request.endpoint or "")
+    if path is None or request.method not in ("GET", "HEAD"):
+        return
+    supported = SUPPORTED_PARAMETERS[path]
+    for name in request.args:
+        if name not in supported:
+            raise BadRequest(
+                f"The query parameter '{name[:40]}' is not supported on {path}. "
+                f"Supported: {', '.join(supported)}"
+            )
+
 
 def _int_arg(name: str, default: int, low: int, high: int) -> int:
     raw = request.args.get(name)
@@ -132,6 +183,26 @@ def _age_arg(name: str) -> int | None:
     return math.ceil(value) if name == "minimum_age" else math.floor(value)
 
 
+def _datetime_arg(name: str) -> dt.datetime | None:
+    """An ISO 8601 date or date-time as a naive UTC datetime (how the tables hold them)."""
+    raw = (request.args.get(name) or "").strip()
+    if not raw:
+        return None
+    # A '+' in a query string arrives as a space: "…T09:00:00 01:00" meant "+01:00".
+    raw = re.sub(r" (\d\d:?\d\d)$", r"+\1", raw)
+    try:
+        if len(raw) > 35 or not raw.isascii():
+            raise ValueError
+        value = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        raise BadRequest(
+            f"{name} must be a date or date-time, like 2025-04-01 or 2025-04-01T09:00:00Z"
+        ) from None
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value
+
+
 def _filters() -> dict:
     search = request.args.get("search", "")
     if len(search) > 100:
@@ -145,6 +216,12 @@ def _filters() -> dict:
             raise BadRequest("taxonomy_term_id must be a UUID")
         found = all_terms().get(term.lower())
         filters["taxonomy_code"] = found[1] if found else "-no-such-term-"
+    organization = request.args.get("organization_id")
+    if organization:
+        if not UUID_RE.match(organization):
+            raise BadRequest("organization_id must be a UUID")
+        filters["organization_public_id"] = organization.lower()
+    filters["modified_after"] = _datetime_arg("modified_after")
     taxonomy = request.args.get("taxonomy_id")
     if taxonomy:
         if not UUID_RE.match(taxonomy):
@@ -201,13 +278,42 @@ def _published_service_by(column, value) -> ProviderService:
 @openreferral_blueprint.get("/")
 @public
 def api_meta():
-    return jsonify({"version": "3.0", "profile": PROFILE_URL, "openapi_url": OPENAPI_URL})
+    return jsonify(
+        {
+            "version": "3.0",
+            "profile": PROFILE_URL,
+            "openapi_url": OPENAPI_URL,
+            "description": "The council's short breaks directory (published services only), "
+            "read-only. Each list takes only the query parameters under 'parameters'; any "
+            "other, such as postcode, proximity, day, start_time or end_time, is a 400.",
+            "parameters": SUPPORTED_PARAMETERS,
+        }
+    )
+
+
+def _services_stmt():
+    """The published services matching the list's filters."""
+    filters = _filters()
+    organization = filters.pop("organization_public_id", None)
+    modified_after = filters.pop("modified_after", None)
+    stmt = search_services_stmt(**filters)
+    if organization:
+        stmt = stmt.where(Provider.public_id == organization)
+    if modified_after is not None:
+        # last_modified is the later of the service's and its provider's changes.
+        stmt = stmt.where(
+            or_(
+                ProviderService.updated_at > modified_after,
+                Provider.updated_at > modified_after,
+            )
+        )
+    return stmt
 
 
 @openreferral_blueprint.get("/services")
 @public
 def services():
-    return jsonify(_page(search_services_stmt(**_filters()), service_core))
+    return jsonify(_page(_services_stmt(), service_core))
 
 
 @openreferral_blueprint.get("/services/<service_id>")
@@ -220,7 +326,7 @@ def service(service_id):
 @public
 def service_at_locations():
     # The services with a place to publish (see openreferral_data.has_location).
-    stmt = search_services_stmt(**_filters()).where(
+    stmt = _services_stmt().where(
         or_(
             and_(
                 ProviderService.venue_address != "",

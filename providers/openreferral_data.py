@@ -210,41 +210,56 @@ def _attributes(service: ProviderService) -> list[dict]:
 
 
 def _cost_options(service: ProviderService) -> list[dict]:
+    """What a family would pay, said honestly for the tier.
+
+    Targeted services are used without an assessment, so the rate is the price to a family
+    that pays for itself (free at 0). Specialist services are arranged through a social care
+    assessment, so the rate is not a price to families; a direct payment holder can buy the
+    service at it, where the provider takes direct payments."""
     if service.rate_pence is None:
         return []
     whole, part = divmod(service.rate_pence, 100)
     unit = RATE_UNITS.get(service.rate_unit, "")
-    how = (
-        "Families can pay for it, or use a direct payment."
-        if service.provider.direct_payments
-        else "Paid for by the council for families it is arranged for."
-    )
-    return [
-        {
-            "id": _id(service.public_id, "cost_option"),
-            "service_id": service.public_id,
-            "option": unit.capitalize(),
-            # JSON has only one kind of number; the exact figure is in amount_description.
-            "amount": float(Decimal(service.rate_pence) / 100),
-            "amount_description": f"£{whole:,}.{part:02d} {unit}. {how}",
-        }
-    ]
+    price = f"£{whole:,}.{part:02d} {unit}"
+    direct_payments = service.provider.direct_payments
+    option = {"id": _id(service.public_id, "cost_option"), "service_id": service.public_id}
+    # JSON has only one kind of number; the exact figure is in amount_description.
+    amount = float(Decimal(service.rate_pence) / 100)
+    if service.tier == "specialist":
+        arranged = "Arranged through a social care assessment"
+        if direct_payments:
+            option.update(
+                option="With a direct payment",
+                amount=amount,
+                amount_description=f"{arranged}. It can be bought with a direct payment "
+                f"at {price}.",
+            )
+        else:
+            option.update(
+                option="Through an assessment",
+                amount_description=f"{arranged} and paid for by the council.",
+            )
+    elif service.rate_pence == 0:
+        option.update(option="Free", amount=0, amount_description="Free.")
+    else:
+        text = f"{price}."
+        if direct_payments:
+            text += " A direct payment can be used to pay for it."
+        option.update(option=unit.capitalize(), amount=amount, amount_description=text)
+    return [option]
 
 
 def _schedules(service: ProviderService) -> list[dict]:
-    out = []
-    for code in service.runs:
-        schedule = {
+    """When it runs, as recorded (term time, holidays, evenings, weekends): a description
+    each, with no days or times the council has not recorded."""
+    return [
+        {
             "id": _id(service.public_id, "schedule", code),
             "service_id": service.public_id,
             "description": RUNS.get(code, code),
         }
-        if code == "weekends":
-            schedule.update(freq="WEEKLY", byday="SA,SU")
-        elif code == "evenings":
-            schedule.update(freq="WEEKLY", byday="MO,TU,WE,TH,FR", opens_at="17:00")
-        out.append(schedule)
-    return out
+        for code in service.runs
+    ]
 
 
 def _service_areas(service: ProviderService) -> list[dict]:
@@ -272,19 +287,23 @@ def _service_areas(service: ProviderService) -> list[dict]:
 
 
 def _contacts(service: ProviderService) -> list[dict]:
+    """The service's contact (or, where it has none, the provider's), whenever there is any
+    detail to publish: a name, a telephone or an email address. Without a name the contact
+    is published without one (the standard allows it)."""
     out = []
     name = service.contact_name or service.provider.contact_name
-    if name:
+    phone = service.contact_phone or service.provider.phone
+    email = service.contact_email or service.provider.email
+    if name or phone or email:
         contact = {
             "id": _id(service.public_id, "contact"),
             "service_id": service.public_id,
-            "name": name,
             "title": f"Contact for {service.name}",
         }
-        phone = service.contact_phone or service.provider.phone
+        if name:
+            contact["name"] = name
         if phone:
             contact["phones"] = [{"id": _id(service.public_id, "contact_phone"), "number": phone}]
-        email = service.contact_email or service.provider.email
         if email:
             contact["email"] = email
         out.append(contact)

@@ -11,7 +11,7 @@ from core.extensions import db
 from core.reference import SHORT_BREAK_TYPES, locality_labels
 
 from .checks import NEEDS
-from .models import Provider, ProviderService, has_code
+from .models import SE7_FIELDS, SERVICE_TIERS, Provider, ProviderService, has_code
 
 EXPIRY_WARNING_DAYS = 30
 
@@ -21,10 +21,37 @@ def _contains(column, text: str):
     return func.lower(column).contains(text.lower(), autoescape=True)
 
 
-def providers_stmt(text: str = "", status: str = "", flagged: bool = False, today=None):
-    """Providers for the framework list, by name; optionally only those with a check that
-    has expired or expires within 30 days."""
-    stmt = select(Provider).order_by(Provider.name)
+# How the lists can be sorted: {key: columns}, the first key the default.
+PROVIDER_SORTS = {
+    "name": (func.lower(Provider.name),),
+    "kind": (Provider.kind, func.lower(Provider.name)),
+    "status": (Provider.status, func.lower(Provider.name)),
+}
+SERVICE_SORTS = {
+    "name": (func.lower(ProviderService.name),),
+    "provider": (func.lower(Provider.name), func.lower(ProviderService.name)),
+    "age": (ProviderService.age_from, ProviderService.age_to, func.lower(ProviderService.name)),
+}
+
+
+def _ordered(stmt, sorts: dict, sort: str, direction: str, tie):
+    columns = sorts.get(sort) or next(iter(sorts.values()))
+    if direction == "desc":
+        columns = [c.desc() for c in columns]
+    return stmt.order_by(*columns, tie)
+
+
+def providers_stmt(
+    text: str = "",
+    status: str = "",
+    flagged: bool = False,
+    today=None,
+    sort: str = "name",
+    direction: str = "asc",
+):
+    """Providers for the framework list (sorted by a PROVIDER_SORTS key, by name unless
+    told); optionally only those with a check that has expired or expires within 30 days."""
+    stmt = _ordered(select(Provider), PROVIDER_SORTS, sort, direction, Provider.id)
     if text:
         stmt = stmt.where(
             or_(_contains(Provider.name, text), _contains(Provider.registration_number, text))
@@ -39,6 +66,61 @@ def providers_stmt(text: str = "", status: str = "", flagged: bool = False, toda
     return stmt
 
 
+# Words families use for each need, beside its census name ("autism" for "Autistic spectrum
+# disorder"), so that a search for them finds the services catering for that need.
+NEED_WORDS = {
+    "MOB": "mobility physical wheelchair",
+    "HAND": "hand function",
+    "PC": "personal care",
+    "INC": "incontinence continence toileting",
+    "COMM": "communication speech language non-verbal",
+    "LD": "learning disability disabilities",
+    "HEAR": "hearing deaf",
+    "VIS": "vision visual sight blind",
+    "BEH": "behaviour behavior challenging",
+    "CON": "consciousness epilepsy seizures",
+    "AUT": "autism autistic asd asc",
+    "DDA": "other disability",
+}
+# The text a word is looked for in: the names, the venue, and every SE7 answer.
+SEARCHED_COLUMNS = (
+    ProviderService.name,
+    Provider.name,
+    ProviderService.venue_name,
+    ProviderService.venue_town,
+    *(getattr(ProviderService, f) for f in SE7_FIELDS),
+)
+
+
+def _codes_named(word: str, names: dict, words: dict | None = None) -> list[str]:
+    """The codes whose name (or the words families use for it) contains the word."""
+    word = word.lower()
+    return [
+        code
+        for code, label in names.items()
+        if word in label.lower() or word in (words or {}).get(code, "")
+    ]
+
+
+def _matches_word(word: str, locality_names: dict):
+    """SQL condition: the service mentions the word, or caters for a need, is of a type or
+    tier, or runs in a locality whose name contains it."""
+    conditions = [_contains(column, word) for column in SEARCHED_COLUMNS]
+    conditions += [
+        has_code(ProviderService.needs, c) for c in _codes_named(word, NEEDS, NEED_WORDS)
+    ]
+    conditions += [
+        has_code(ProviderService.localities, c) for c in _codes_named(word, locality_names)
+    ]
+    types = _codes_named(word, SHORT_BREAK_TYPES)
+    if types:
+        conditions.append(ProviderService.short_break_type.in_(types))
+    tiers = _codes_named(word, SERVICE_TIERS)
+    if tiers:
+        conditions.append(ProviderService.tier.in_(tiers))
+    return or_(*conditions)
+
+
 def search_services_stmt(
     text: str = "",
     age: int | None = None,
@@ -51,31 +133,33 @@ def search_services_stmt(
     min_age: int | None = None,
     max_age: int | None = None,
     taxonomy_code: str = "",
+    sort: str = "name",
+    direction: str = "asc",
 ):
-    """The directory's search as a select() of ProviderService, ordered by name.
+    """The directory's search as a select() of ProviderService, sorted by a SERVICE_SORTS key
+    (by name unless told).
 
-    Only services of providers on the framework. ``text`` matches the service's and the
-    provider's names and the answer to 'what does the service do' (each word; % and _ match
-    only themselves); ``age`` keeps services whose age range includes it; ``direct_payments``
-    keeps providers direct payment holders may buy from. ``min_age`` / ``max_age`` are the Open
-    Referral filters (service's lowest age at least min_age; highest age at most max_age);
-    ``taxonomy_code`` matches a short-break type, a need or a tier code.
+    Only services of providers on the framework. ``text``: every word must be in the
+    service's or the provider's name, the venue, or any SE7 answer, or name one of its needs
+    (or a word families use for it, such as "autism"), its type, tier or localities (% and _
+    match only themselves); ``age`` keeps services whose age range includes it;
+    ``direct_payments`` keeps providers direct payment holders may buy from. ``min_age`` /
+    ``max_age`` are the Open Referral filters (service's lowest age at least min_age; highest
+    age at most max_age); ``taxonomy_code`` matches a short-break type, a need or a tier code.
     """
-    stmt = (
+    stmt = _ordered(
         select(ProviderService)
         .join(Provider, ProviderService.provider_id == Provider.id)
-        .where(Provider.status == "on_framework")
-        .order_by(ProviderService.name, ProviderService.id)
+        .where(Provider.status == "on_framework"),
+        SERVICE_SORTS,
+        sort,
+        direction,
+        ProviderService.id,
     )
     if text:
+        locality_names = locality_labels()
         for word in text.split()[:8]:
-            stmt = stmt.where(
-                or_(
-                    _contains(ProviderService.name, word),
-                    _contains(Provider.name, word),
-                    _contains(ProviderService.what_it_does, word),
-                )
-            )
+            stmt = stmt.where(_matches_word(word, locality_names))
     if age is not None:
         stmt = stmt.where(ProviderService.age_from <= age, ProviderService.age_to >= age)
     if min_age is not None:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from markupsafe import Markup
 
 from core import audit
 from core.access import roles_required
+from core.extensions import db
 from core.forms import ConfirmForm, choices
 from core.pagination import paginate, pagination_params
 from core.parsing import whole_number
 from core.reference import MAX_AGE, SHORT_BREAK_TYPES, localities, locality_labels
 from core.roles import Role
 
-from . import conflicts, csv_io, services
+from . import conflicts, csv_io, search, services
 from .forms import DirectorySearchForm, ImportForm, ProviderForm, ServiceForm
 from .models import (
     CAPACITY_UNITS,
@@ -55,6 +57,7 @@ def _render(template, **context):
     return render_template(
         template,
         labels=LABELS,
+        is_web_address=services.is_web_address,
         locality_names=locality_labels(),
         can_edit=current_user.has_role(*EDIT),
         label_list=_label_list,
@@ -91,12 +94,71 @@ def _version(form) -> int:
     return -1 if version is None else version
 
 
-def _field_error(form, exc: services.ProviderError) -> None:
-    """Show a service-layer error on its field (a field the form lacks: on the first one)."""
-    name = "rate" if exc.field == "rate_pence" else exc.field
-    field = getattr(form, name, None) if name else None
-    field = field if field is not None else form.name
-    field.errors = list(field.errors) + [str(exc)]
+def _show_problems(form, exc: services.ProviderError) -> None:
+    """Show each of the service layer's problems on its field (a field the form lacks: on the
+    first one), unless the form has already found a problem with that field."""
+    for field_name, message in exc.problems:
+        name = "rate" if field_name == "rate_pence" else field_name
+        field = getattr(form, name, None) if name else None
+        field = field if field is not None else form.name
+        if not field.errors:
+            field.errors = [message]
+        elif field is form.name and message not in field.errors:
+            field.errors = list(field.errors) + [message]
+
+
+def _submitted(form, check, data_for_service) -> dict | None:
+    """The form's data for the service layer when it was posted and passes the form's own
+    checks; None otherwise. When the form finds problems, the service layer's checks run too
+    (saving nothing), so that every problem is shown at once rather than one per submit."""
+    if not form.is_submitted():
+        return None
+    valid = form.validate()
+    data = data_for_service()
+    if valid:
+        return data
+    try:
+        check(data)
+    except services.ProviderError as exc:
+        _show_problems(form, exc)
+    return None
+
+
+def _paginate(stmt):
+    """A page of the list; a page number past the end shows the last page."""
+    pager = paginate(stmt)
+    if pager.pages and pager.page > pager.pages:
+        pager = db.paginate(stmt, page=pager.pages, per_page=pager.per_page, error_out=False)
+    return pager
+
+
+def _sorting(sorts: dict) -> tuple[str, str]:
+    """(sort key, 'asc' | 'desc') from the query string; an unknown key is the default one."""
+    sort = request.args.get("sort", "")
+    direction = "desc" if request.args.get("dir") == "desc" else "asc"
+    return (sort if sort in sorts else next(iter(sorts))), direction
+
+
+def _sort_heads(endpoint: str, columns, sort: str, direction: str) -> list[dict]:
+    """govukTable head cells: a sortable column links to sort by it (or reverse it) and says
+    with aria-sort how the list is sorted, as the casework search does."""
+    args = {k: v for k, v in request.args.items() if k not in ("page", "sort", "dir")}
+    heads = []
+    for key, label, *fmt in columns:
+        head = {"format": fmt[0]} if fmt else {}
+        if key is None:
+            heads.append({**head, "text": label})
+            continue
+        current = key == sort
+        new_direction = "desc" if current and direction == "asc" else "asc"
+        href = url_for(endpoint, sort=key, dir=new_direction, **args)
+        link = Markup(
+            '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden"> (sort)</span>'
+            "</a>"
+        ).format(href, label)
+        state = ("descending" if direction == "desc" else "ascending") if current else "none"
+        heads.append({**head, "html": link, "attributes": {"aria-sort": state}})
+    return heads
 
 
 def _conflict(form, record, fields, labels, submitted: dict, exc) -> dict:
@@ -124,11 +186,12 @@ def index():
     form.locality.choices = choices(
         [("", "Any locality"), *((r.code, r.label) for r in localities())]
     )
-    searched = any(v for k, v in request.args.items() if k != "page")
+    searched = any(v for k, v in request.args.items() if k not in ("page", "sort", "dir"))
     valid = form.validate() if searched else True
-    filters = {}
+    sort, direction = _sorting(search.SERVICE_SORTS)
+    filters = {"sort": sort, "direction": direction}
     if valid and searched:
-        filters = {
+        filters |= {
             "text": (form.q.data or "").strip(),
             "age": whole_number(form.age.data, 0, MAX_AGE),
             "locality": form.locality.data or "",
@@ -139,12 +202,22 @@ def index():
         }
     pager = None
     if valid:
-        pager = paginate(services.search_services_stmt(**filters))
+        pager = _paginate(services.search_services_stmt(**filters))
+    heads = [
+        ("name", "Service"),
+        ("provider", "Provider"),
+        (None, "Type"),
+        ("age", "Ages"),
+        (None, "Localities"),
+    ]
     return _render(
         "providers/directory.html",
         form=form,
         pager=pager,
         searched=searched,
+        sort=sort,
+        direction=direction,
+        heads=_sort_heads("providers.index", heads, sort, direction),
         pagination=pagination_params(pager, "providers.index") if pager else None,
     )
 
@@ -171,13 +244,24 @@ def provider_list():
     if status not in PROVIDER_STATUSES:
         status = ""
     flagged = request.args.get("flagged") == "1"
-    pager = paginate(services.providers_stmt(q, status, flagged))
+    sort, direction = _sorting(search.PROVIDER_SORTS)
+    pager = _paginate(services.providers_stmt(q, status, flagged, sort=sort, direction=direction))
+    heads = [
+        ("name", "Name"),
+        ("kind", "Kind"),
+        ("status", "Status"),
+        (None, "Direct payments"),
+        (None, "DBS and insurance"),
+    ]
     return _render(
         "providers/providers.html",
         pager=pager,
         q=q,
         status=status,
         flagged=flagged,
+        sort=sort,
+        direction=direction,
+        heads=_sort_heads("providers.provider_list", heads, sort, direction),
         flags={p.id: services.expiry_flags(p) for p in pager.items},
         pagination=pagination_params(pager, "providers.provider_list"),
     )
@@ -188,11 +272,12 @@ def provider_list():
 def provider_new():
     form = ProviderForm()
     form.localities.choices = _locality_choices()
-    if form.validate_on_submit():
+    data = _submitted(form, services.check_provider, form.data_for_service)
+    if data is not None:
         try:
-            provider = services.create_provider(form.data_for_service())
+            provider = services.create_provider(data)
         except services.ProviderError as exc:
-            _field_error(form, exc)
+            _show_problems(form, exc)
         else:
             flash(f"{provider.name} added to the framework.", "success")
             return redirect(url_for("providers.provider_detail", provider_id=provider.id))
@@ -220,8 +305,8 @@ def provider_edit(provider_id):
     conflict = None
     if request.method == "GET":
         form.fill_from(provider)
-    if form.validate_on_submit():
-        data = form.data_for_service()
+    data = _submitted(form, lambda d: services.check_provider(d, provider), form.data_for_service)
+    if data is not None:
         try:
             services.update_provider(provider, data, _version(form))
         except services.EditConflict as exc:
@@ -229,7 +314,7 @@ def provider_edit(provider_id):
                 form, provider, services.PROVIDER_FIELDS, services.PROVIDER_LABELS, data, exc
             )
         except services.ProviderError as exc:
-            _field_error(form, exc)
+            _show_problems(form, exc)
         else:
             flash("Provider details saved.", "success")
             return redirect(url_for("providers.provider_detail", provider_id=provider.id))
@@ -247,11 +332,12 @@ def service_new(provider_id):
     form.localities.choices = _locality_choices()
     if request.method == "GET":
         form.localities.data = list(provider.localities)
-    if form.validate_on_submit():
+    data = _submitted(form, services.check_service, form.data_for_service)
+    if data is not None:
         try:
-            service = services.create_service(provider, form.data_for_service())
+            service = services.create_service(provider, data)
         except services.ProviderError as exc:
-            _field_error(form, exc)
+            _show_problems(form, exc)
         else:
             flash(f"{service.name} added.", "success")
             return redirect(url_for("providers.service_detail", service_id=service.id))
@@ -269,8 +355,8 @@ def service_edit(service_id):
     conflict = None
     if request.method == "GET":
         form.fill_from(service)
-    if form.validate_on_submit():
-        data = form.data_for_service()
+    data = _submitted(form, services.check_service, form.data_for_service)
+    if data is not None:
         try:
             services.update_service(service, data, _version(form))
         except services.EditConflict as exc:
@@ -278,7 +364,7 @@ def service_edit(service_id):
                 form, service, services.SERVICE_FIELDS, services.SERVICE_LABELS, data, exc
             )
         except services.ProviderError as exc:
-            _field_error(form, exc)
+            _show_problems(form, exc)
         else:
             flash("Service details saved.", "success")
             return redirect(url_for("providers.service_detail", service_id=service.id))
@@ -355,10 +441,12 @@ def csv_import():
             audit.record(
                 "import",
                 "provider" if form.what.data == "providers" else "provider_service",
-                detail=f"CSV import: {result.created} added, {result.updated} updated",
+                detail=f"CSV import: {result.created} added, {result.updated} updated, "
+                f"{result.unchanged} unchanged",
             )
             flash(
-                f"Import finished: {result.created} added and {result.updated} updated.",
+                f"Import finished: {result.created} added, {result.updated} updated and "
+                f"{result.unchanged} unchanged.",
                 "success",
             )
             return redirect(url_for("providers.provider_list"))
@@ -370,7 +458,7 @@ def csv_import():
 def csv_export(what):
     if what not in ("providers", "services"):
         abort(404)
-    content = csv_io.export_providers() if what == "providers" else csv_io.export_services()
+    content = csv_io.export_file(what)
     audit.record("export", "provider" if what == "providers" else "provider_service")
     return Response(
         content,

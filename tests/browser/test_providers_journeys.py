@@ -138,7 +138,7 @@ def test_search_the_directory(signed_in_page, live_server, localities):
     expect(page.locator(".govuk-error-summary")).to_contain_text("Age must be a whole number")
     assert_accessible(page, "(directory, errors)")
 
-    page.get_by_label("Search by name or what the service does").fill(tag)
+    page.get_by_label("Search by name or keyword").fill(tag)
     page.get_by_label("Age of the child or young person").fill("10")
     page.get_by_label("Locality").select_option(label="Saltcoast")
     page.get_by_role("button", name="Apply filters").click()
@@ -146,6 +146,17 @@ def test_search_the_directory(signed_in_page, live_server, localities):
     expect(results).to_contain_text(f"Heron Sailing {tag}")
     expect(results).to_contain_text(f"Plover Nights {tag}")
     assert "age=10" in page.url and "locality=coast" in page.url  # a GET form: shareable
+
+    # Sorting by age keeps the filters; the column says how the list is sorted.
+    page.get_by_role("link", name="Ages (sort)").click()
+    expect(page.locator("th[aria-sort='ascending']")).to_have_text("Ages (sort)")
+    rows = results.locator("tbody tr")
+    expect(rows.first).to_contain_text(f"Plover Nights {tag}")  # from 5, before 8
+    page.get_by_role("link", name="Ages (sort)").click()
+    expect(page.locator("th[aria-sort='descending']")).to_have_text("Ages (sort)")
+    expect(rows.first).to_contain_text(f"Heron Sailing {tag}")
+    assert "locality=coast" in page.url
+    assert_accessible(page, "(directory, sorted)")
 
     page.get_by_label("Can be bought with a direct payment").check()
     page.get_by_role("button", name="Apply filters").click()

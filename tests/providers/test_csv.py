@@ -51,8 +51,11 @@ def test_bad_rows_are_reported_by_line_and_nothing_is_saved(app):
     with app.app_context():
         result = csv_io.import_csv("providers", content.encode())
         db.session.commit()
-        lines = dict(result.errors)
+        lines = {}
+        for line, reason in result.errors:  # each line lists all of its problems
+            lines[line] = lines.get(line, "") + reason + "; "
         assert sorted(lines) == [3, 4, 5, 7, 8, 9]
+        assert "Provider name must be on one line" in lines[5]
         assert "Enter the provider's name" in lines[3]
         assert "spaceship" in lines[4]
         assert "atlantis" in lines[5]
@@ -76,7 +79,7 @@ def test_headers_and_encoding_are_checked(app):
         )
         assert csv_io.import_csv(
             "providers", "name,kind\r\nCaf\xe9,organisation\r\n".encode("latin-1")
-        ).errors == [(1, "The file must be a CSV saved as UTF-8")]
+        ).errors == [(1, csv_io.SAVE_AS_UTF8)]
         assert csv_io.import_csv("providers", b"name,kind\r\n").errors == [
             (2, "The file has no rows to import")
         ]
@@ -122,12 +125,12 @@ def test_export_then_import_changes_nothing_and_edits_update(app, make_provider,
         assert "'=Formula Trust" in providers_csv  # not run as a formula in a spreadsheet
         rows = list(csv.DictReader(io.StringIO(services_csv)))
         assert rows[0]["rate"] == "19.99"
-        assert rows[0]["needs"] == "AUT;VIS"
+        assert rows[0]["needs"] == "VIS;AUT"  # the census order
         assert list(rows[0]) == csv_io.SERVICE_COLUMNS
 
         before = db.session.scalar(select(Provider.version))
-        assert csv_io.import_csv("providers", providers_csv.encode()).updated == 1
-        assert csv_io.import_csv("services", services_csv.encode()).updated == 1
+        assert csv_io.import_csv("providers", providers_csv.encode()).unchanged == 1
+        assert csv_io.import_csv("services", services_csv.encode()).unchanged == 1
         db.session.commit()
         provider = db.session.scalar(select(Provider))
         service = db.session.scalar(select(ProviderService))
@@ -166,9 +169,9 @@ def test_import_page_shows_bad_rows_and_success(app, browser_as):
         content_type="multipart/form-data",
     )
     assert response.status_code == 302
-    assert "1 added and 0 updated" in browser.get(response.headers["Location"]).get_data(
-        as_text=True
-    )
+    assert "1 added, 0 updated and 0 unchanged" in browser.get(
+        response.headers["Location"]
+    ).get_data(as_text=True)
     with app.app_context():
         assert _count(Provider) == 1
         assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "import"))

@@ -188,7 +188,7 @@ def test_real_web_addresses_are_accepted(app, website):
         ({"runs": ["midnight"]}, "Select when the service runs from the list"),
         ({"capacity_unit": "litres"}, "Select places per session or nights a year"),
         ({"rate_unit": "year"}, "Select per hour, per session or per night"),
-        ({"published": "maybe"}, "Select yes to publish the service"),
+        ({"published": "maybe"}, "Select whether to publish the service"),
     ],
 )
 def test_tampered_service_choices_get_gov_uk_messages(browser_as, make_provider, changes, message):
