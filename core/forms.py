@@ -127,6 +127,8 @@ def error_summary(form) -> dict:
         for field in form
         if isinstance(field, GovDateField) and field.errors
     }
+    # A problem with the whole form, not one field: its message has this id.
+    targets["#None"] = targets["#"] = "#form-problem"
     for item in params["errorList"]:
         item["href"] = targets.get(item["href"], item["href"])
     return params
@@ -312,6 +314,7 @@ class TeamForm(FlaskForm):
     description = TextAreaField(
         "Description (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=2000)]
     )
+    version = HiddenField()
     submit = SubmitField("Save team", widget=GovSubmitInput())
 
 
@@ -333,6 +336,7 @@ class LocalityForm(FlaskForm):
         widget=GovCheckboxInput(),
         description="Untick to stop offering it for new records.",
     )
+    version = HiddenField()
     submit = SubmitField("Save locality", widget=GovSubmitInput())
 
 

@@ -34,10 +34,13 @@ class Team(db.Model):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
 
     members: Mapped[list[User]] = relationship(
         secondary="team_membership", back_populates="teams", order_by="User.name"
     )
+
+    __mapper_args__ = {"version_id_col": version}
 
     def __repr__(self) -> str:
         return f"<Team {self.name}>"
@@ -177,5 +180,7 @@ class ReferenceValue(db.Model):
     label: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
 
     __table_args__ = (UniqueConstraint("kind", "code", name="uq_reference_value_kind_code"),)
+    __mapper_args__ = {"version_id_col": version}

@@ -105,6 +105,7 @@ class DatabaseSessionInterface(SessionInterface):
         data = dict(row.data or {})
         touch = now - row.last_seen_at > TOUCH_EVERY
         session = ServerSession(data, token=token, row_exists=True, touch=touch)
+        session.last_seen_at = row.last_seen_at
         # Hold the loaded user for the request: the identity map keeps objects only weakly.
         session.user = row.user
         return session

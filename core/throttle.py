@@ -16,7 +16,14 @@ from .extensions import db
 from .models import AuditEvent, utcnow
 
 FAILED = "sign_in_failed"
+# A wrong current password when a signed-in person changes theirs: counts towards that
+# account's block only, so one person (or an insider) cannot shut out a whole office.
+PASSWORD_FAILED = "password_check_failed"
 LIFTED = "sign_in_unblocked"
+
+
+def _failures(kind: str):
+    return (FAILED, PASSWORD_FAILED) if kind == "account" else (FAILED,)
 
 
 @dataclass(frozen=True)
@@ -65,7 +72,9 @@ def _failure_times(kind: str, value: str, since: datetime) -> list[datetime]:
         db.session.scalars(
             select(AuditEvent.occurred_at)
             .where(
-                AuditEvent.action == FAILED, _column(kind) == value, AuditEvent.occurred_at > start
+                AuditEvent.action.in_(_failures(kind)),
+                _column(kind) == value,
+                AuditEvent.occurred_at > start,
             )
             .order_by(AuditEvent.occurred_at)
         )
@@ -93,7 +102,11 @@ def current_blocks() -> list[Block]:
     for kind in ("account", "client"):
         values = db.session.scalars(
             select(_column(kind))
-            .where(AuditEvent.action == FAILED, AuditEvent.occurred_at > since, _column(kind) != "")
+            .where(
+                AuditEvent.action.in_(_failures(kind)),
+                AuditEvent.occurred_at > since,
+                _column(kind) != "",
+            )
             .group_by(_column(kind))
         ).all()
         for value in values:

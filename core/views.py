@@ -121,15 +121,15 @@ def home():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        from .throttle import sign_in_blocked
+        from .throttle import PASSWORD_FAILED, block_for
 
-        if sign_in_blocked(current_user.email, request.remote_addr or ""):
+        if block_for("account", current_user.email):
             form.current_password.errors.append(users.BLOCKED_MESSAGE)
         elif not users.check_password(current_user, form.current_password.data):
             # A guess at the password as much as a failed sign-in: audited, and it counts
             # towards the same block.
             audit.keep_after_rollback(
-                "sign_in_failed",
+                PASSWORD_FAILED,
                 "user_account",
                 current_user.id,
                 detail="wrong current password when changing password",
@@ -324,7 +324,9 @@ def team_edit(team_id):
     if team is None:
         abort(404)
     form = TeamForm(obj=team if request.method == "GET" else None)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not _changed_meanwhile(
+        form, team, f"name ‘{team.name}’, description ‘{team.description or '(none)'}’"
+    ):
         try:
             users.update_team(team, form.name.data, form.description.data or "")
         except users.UserError as exc:
@@ -333,6 +335,21 @@ def team_edit(team_id):
             flash(f"Team {team.name} saved.", "success")
             return redirect(url_for("admin.team_list"))
     return render_template("core/admin/team_form.html", form=form, team=team)
+
+
+def _changed_meanwhile(form, record, saved_now: str) -> bool:
+    """Optimistic locking for the small administration forms: if someone saved the record
+    after this form was opened, say what it now holds and refuse this save. The form keeps
+    what was typed and takes the record's new version, so saving again is a deliberate
+    choice to replace theirs."""
+    if whole_number(form.version.data) == record.version:
+        return False
+    form.version.data = str(record.version)
+    form.form_errors.append(
+        "Someone else saved this while you were editing. It now has "
+        f"{saved_now}. Your changes are below and were not saved: save again to replace theirs."
+    )
+    return True
 
 
 # --- Administration: localities (reference data) --------------------------------------------
@@ -361,7 +378,8 @@ def locality_edit(value_id=None):
     form = LocalityForm(obj=row if request.method == "GET" else None)
     if request.method == "GET" and row is None:
         form.active.data = True
-    if form.validate_on_submit():
+    saved_now = f"name ‘{row.label}’, {'in use' if row.active else 'not in use'}" if row else ""
+    if form.validate_on_submit() and not (row and _changed_meanwhile(form, row, saved_now)):
         try:
             row = save_locality(row, form.code.data, form.label.data, bool(form.active.data))
         except ReferenceError_ as exc:
@@ -486,6 +504,22 @@ def extend_session():
     """The timeout warning's "Stay signed in": counts as activity, restarting the idle clock."""
     session.touch = True
     return {"idle_seconds": current_app.config["SESSION_IDLE_MINUTES"] * 60}
+
+
+@auth.get("/session/status")
+@signed_in
+def session_status():
+    """How long this session has before the idle sign-out, as the server sees it: another tab
+    may have kept it alive. Asking is not activity, so it does not restart the clock."""
+    from datetime import timedelta
+
+    from .models import utcnow
+
+    session.touch = False
+    idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
+    seen = getattr(session, "last_seen_at", None) or utcnow()
+    remaining = max(0, int((seen + idle - utcnow()).total_seconds()))
+    return {"remaining_seconds": remaining}
 
 
 @auth.get("/health/live")

@@ -1,10 +1,12 @@
 """Administrators manage users and teams in the browser; every change is audited."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 
 from core.extensions import db
-from core.models import AuditEvent, User
+from core.models import AuditEvent, Team, User
 from core.roles import Role
 
 
@@ -264,11 +266,19 @@ def test_team_can_be_renamed_but_not_to_an_existing_name(app, browser_as, make_t
     first, second = make_team("Alpha team"), make_team("Beta team")
     admin = browser_as(Role.ADMINISTRATOR)
     assert "Alpha team" in admin.get(f"/admin/teams/{first.id}/edit").get_data(as_text=True)
-    clash = admin.post(f"/admin/teams/{first.id}/edit", {"name": "beta team"})
+    clash = admin.post(
+        f"/admin/teams/{first.id}/edit", {"name": "beta team", "version": str(first.version)}
+    )
     assert "There is already a team called Beta team" in clash.get_data(as_text=True)
-    ok = admin.post(f"/admin/teams/{first.id}/edit", {"name": "Alpha team (north)"})
+    ok = admin.post(
+        f"/admin/teams/{first.id}/edit",
+        {"name": "Alpha team (north)", "version": str(first.version)},
+    )
     assert ok.status_code == 302
-    same = admin.post(f"/admin/teams/{second.id}/edit", {"name": "Beta team", "description": "x"})
+    same = admin.post(
+        f"/admin/teams/{second.id}/edit",
+        {"name": "Beta team", "description": "x", "version": str(second.version)},
+    )
     assert same.status_code == 302
     assert admin.get("/admin/teams/999999/edit").status_code == 404
 
@@ -292,7 +302,8 @@ def test_localities_are_reference_data_an_administrator_maintains(app, browser_a
         row = next(r for r in localities() if r.code == "riverside")
     # Retire it: no longer offered, still known (records keep the code).
     retired = admin.post(
-        f"/admin/localities/{row.id}/edit", {"label": "Riverside", "code": "changed-code"}
+        f"/admin/localities/{row.id}/edit",
+        {"label": "Riverside", "code": "changed-code", "version": str(row.version)},
     )
     assert retired.status_code == 302
     with app.app_context():
@@ -365,3 +376,48 @@ def test_a_page_showing_form_errors_saves_nothing_a_service_had_changed(app, bro
         assert (
             db.session.scalar(select(Team).where(Team.name == "Changed before the check")) is None
         )
+
+
+def test_two_administrators_editing_one_team_do_not_overwrite_each_other(
+    app, browser_as, make_team
+):
+    team = make_team("Harbour team")
+    first, second = browser_as(Role.ADMINISTRATOR), browser_as(Role.ADMINISTRATOR)
+    opened = str(team.version)
+    saved = first.post(
+        f"/admin/teams/{team.id}/edit",
+        {"name": "Harbour team", "description": "First's words", "version": opened},
+    )
+    assert saved.status_code == 302
+    refused = second.post(
+        f"/admin/teams/{team.id}/edit",
+        {"name": "Harbour team (renamed)", "description": "", "version": opened},
+    ).get_data(as_text=True)
+    assert "Someone else saved this while you were editing" in refused
+    assert "First&#39;s words" in refused or "First's words" in refused
+    assert 'href="#form-problem"' in refused and 'value="Harbour team (renamed)"' in refused
+    with app.app_context():
+        assert db.session.get(Team, team.id).description == "First's words"
+    # The form now carries the new version: saving again replaces theirs, knowingly.
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', refused).group(1)
+    again = second.post(
+        f"/admin/teams/{team.id}/edit",
+        {"name": "Harbour team (renamed)", "description": "", "version": version},
+    )
+    assert again.status_code == 302
+
+
+def test_two_administrators_editing_one_locality_do_not_overwrite_each_other(app, browser_as):
+    from core.reference import localities
+
+    admin = browser_as(Role.ADMINISTRATOR)
+    admin.post("/admin/localities/new", {"label": "Lockton", "code": "lockton", "active": "y"})
+    with app.app_context():
+        row = next(r for r in localities() if r.code == "lockton")
+    url = f"/admin/localities/{row.id}/edit"
+    edit = {"code": "lockton", "active": "y", "version": "1"}
+    assert admin.post(url, {**edit, "label": "Lockton Vale"}).status_code == 302
+    refused = admin.post(url, {**edit, "label": "Lockton Hill"})
+    assert "Someone else saved this while you were editing" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert next(r for r in localities() if r.code == "lockton").label == "Lockton Vale"

@@ -371,7 +371,7 @@ def test_a_new_password_must_differ_from_the_current_one(browser_as):
     assert "Your new password must be different from your current one" in page
 
 
-def test_wrong_current_passwords_are_audited_and_count_towards_a_block(app, browser_as):
+def test_wrong_current_passwords_are_audited_and_count_towards_a_block(app, browser_as, make_user):
     browser = browser_as(Role.PRACTITIONER)
     for i in range(10):
         page = _change_password(browser, f"not-my-password-{i}", "a new long password here")
@@ -381,10 +381,15 @@ def test_wrong_current_passwords_are_audited_and_count_towards_a_block(app, brow
     with app.app_context():
         failed = db.session.scalars(
             select(AuditEvent).where(
-                AuditEvent.action == "sign_in_failed", AuditEvent.user_id == browser.user.id
+                AuditEvent.action == "password_check_failed",
+                AuditEvent.user_id == browser.user.id,
             )
         ).all()
     assert len(failed) == 10
+    # The account is blocked, not everyone signing in from the same address.
+    colleague = make_user(Role.PRACTITIONER)
+    assert sign_in(app.test_client(), colleague.email).status_code == 302
+    assert sign_in(app.test_client(), browser.user.email).status_code == 200
 
 
 def test_names_with_hidden_characters_are_refused(browser_as):
@@ -401,3 +406,23 @@ def test_names_with_hidden_characters_are_refused(browser_as):
     assert "Name must not contain hidden characters" in page
     page = admin.post("/admin/teams/new", {"name": "Team\u202e"}).get_data(as_text=True)
     assert "Team name must not contain hidden characters" in page
+
+
+def test_every_signed_in_page_links_to_change_password(browser_as):
+    browser = browser_as(Role.PRACTITIONER)
+    caseload = browser.get("/casework/").get_data(as_text=True)
+    assert 'href="/account/password"' in caseload
+
+
+def test_asking_how_long_is_left_does_not_count_as_activity(app, browser_as):
+    browser = browser_as(Role.PRACTITIONER)
+    ten_minutes_ago = utcnow() - timedelta(minutes=10)
+    with app.app_context():
+        db.session.execute(update(WebSession).values(last_seen_at=ten_minutes_ago))
+        db.session.commit()
+    status = browser.get("/session/status").get_json()
+    idle = app.config["SESSION_IDLE_MINUTES"] * 60
+    assert idle - 600 - 5 <= status["remaining_seconds"] <= idle - 600
+    with app.app_context():
+        seen = db.session.scalar(select(WebSession.last_seen_at))
+    assert abs((seen - ten_minutes_ago).total_seconds()) < 1

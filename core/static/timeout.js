@@ -19,21 +19,47 @@ if (dialog && typeof dialog.showModal === "function") {
     return `${seconds} second${seconds === 1 ? "" : "s"}`;
   };
 
-  const schedule = () => {
+  // The server's view of the idle clock: another tab may have kept the session alive.
+  // Resolves to milliseconds left (0 when signed out), or null when the server cannot be asked.
+  const remainingOnServer = async () => {
+    try {
+      const response = await fetch(dialog.dataset.statusUrl, {
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+        cache: "no-store",
+      });
+      const json = (response.headers.get("content-type") || "").includes("json");
+      if (!response.ok || !json) return 0;
+      return (await response.json()).remaining_seconds * 1000;
+    } catch {
+      return null;
+    }
+  };
+
+  const schedule = (ms = idle) => {
     clearTimeout(warnTimer);
     clearTimeout(endTimer);
     clearInterval(tickTimer);
-    deadline = Date.now() + idle;
-    warnTimer = setTimeout(warn, idle - warning);
-    endTimer = setTimeout(expire, idle);
+    deadline = Date.now() + ms;
+    warnTimer = setTimeout(warn, Math.max(0, ms - warning));
+    endTimer = setTimeout(expire, ms);
   };
 
-  const expire = () => {
+  const resumeIfAlive = (remaining, atLeast) => {
+    if (remaining === null || remaining <= atLeast) return false;
+    if (dialog.open) dialog.close();
+    schedule(remaining);
+    return true;
+  };
+
+  const expire = async () => {
+    if (resumeIfAlive(await remainingOnServer(), 1000)) return;
     keepDrafts();
     window.location.assign(dialog.dataset.expiredUrl);
   };
 
-  const warn = () => {
+  const warn = async () => {
+    if (resumeIfAlive(await remainingOnServer(), warning + 5000)) return;
     countdown.textContent = describe(deadline - Date.now());
     // Update the words only every 15 seconds, so a screen reader is not flooded.
     tickTimer = setInterval(() => {

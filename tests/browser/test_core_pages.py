@@ -33,6 +33,7 @@ def test_each_role_sees_only_its_navigation(page, live_server, live_user):
         Role.ADMINISTRATOR: {"Providers", "Eligibility criteria", "Users", "Audit log"},
     }
     for role, labels in expected.items():
+        labels = labels | {"Change password"}  # every signed-in person's own account
         user = live_user(role)
         page.context.clear_cookies()
         sign_in_page(page, live_server, user.email)
@@ -204,3 +205,29 @@ def test_every_administration_page_is_linked_from_the_others_and_accessible(
         ).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(label)
         assert_accessible(page, f"({label})")
+
+
+def test_an_idle_tab_stays_while_another_tab_keeps_the_session_alive(
+    page, live_server, live_user, monkeypatch
+):
+    import time
+    from datetime import timedelta
+
+    import core.sessions
+
+    admin = live_user(Role.ADMINISTRATOR)
+    sign_in_page(page, live_server, admin.email)
+    monkeypatch.setattr(core.sessions, "TOUCH_EVERY", timedelta(0))  # every request is activity
+    monkeypatch.setitem(live_server.app.config, "SESSION_IDLE_MINUTES", 0.1)  # 6 seconds
+    monkeypatch.setitem(live_server.app.config, "SESSION_WARNING_SECONDS", 2)
+    page.goto(f"{live_server.url}/admin/users/new")
+    page.get_by_label("Full name").fill("Typed in the quiet tab")
+    other = page.context.new_page()
+    for _ in range(9):  # the person works in another tab for longer than the idle time
+        other.goto(f"{live_server.url}/admin/users")
+        time.sleep(1)
+    assert page.url.endswith("/admin/users/new")
+    expect(page.get_by_label("Full name")).to_have_value("Typed in the quiet tab")
+    other.close()
+    # Then nothing happens anywhere: the quiet tab is signed out after all.
+    expect(page).to_have_url(re.compile(r"/sign-in\?expired=1"), timeout=20_000)
