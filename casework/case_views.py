@@ -3,6 +3,8 @@ registrations (see casework.web)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -12,8 +14,10 @@ from core.forms import choices
 from core.models import Team, User
 from core.parsing import whole_number
 from core.roles import Role
+from core.templating import govuk_date
 
 from . import locking, services
+from .decision_forms import CRITERIA_FIELDS
 from .forms import (
     AllocationForm,
     DecisionForm,
@@ -22,7 +26,7 @@ from .forms import (
     TransferForm,
     grouped_choices,
 )
-from .models import CRITERION_TIERS, DECISION_TIERS
+from .models import DECISION_TIERS
 from .web import ROLES, blueprint, closed_redirect, load_child, save_form
 
 # --- Referral, allocation, transfer ----------------------------------------------------------
@@ -95,7 +99,16 @@ def transfer(child_id):
         return closed_redirect(child)
     form = TransferForm()
     teams = services.transfer_teams(child)
-    form.team.choices = choices([("", "Select a team"), *((str(t.id), t.name) for t in teams)])
+    managed = services.teams_with_a_manager([t.id for t in teams])
+    form.team.choices = choices(
+        [
+            ("", "Select a team"),
+            *(
+                (str(t.id), t.name if t.id in managed else f"{t.name} (no team manager)")
+                for t in teams
+            ),
+        ]
+    )
     by_team = {t.id: services.team_workers([t.id]) for t in teams}
     form.worker.choices = grouped_choices(
         [("", "No one yet", None)]
@@ -116,6 +129,12 @@ def transfer(child_id):
         if saved is not None:
             to = f"{team.name} ({worker.name})" if worker else team.name
             flash(f"Case {case_number} transferred to {to}.", "success")
+            if team.id not in managed:
+                flash(
+                    f"{team.name} has no team manager: ask an administrator to add one, so "
+                    "someone oversees the team's cases.",
+                    "warning",
+                )
             if services.child_visible_to(current_user, child):
                 return redirect(url_for("casework.child", child_id=child.id))
             return redirect(url_for("casework.index"))
@@ -138,10 +157,10 @@ def decision_new(child_id):
     if child.is_closed:
         return closed_redirect(child)
     form = DecisionForm()
-    all_criteria = services.criteria()
-    form.criteria.choices = choices(
-        (c.id, f"{CRITERION_TIERS[c.tier]}: {c.text}") for c in all_criteria
-    )
+    for tier, name in CRITERIA_FIELDS.items():
+        form[name].choices = choices((c.id, c.text) for c in services.criteria(tier))
+    if request.method == "GET":
+        form.decided_on.data = dt.date.today()  # most decisions are recorded on the day
     problem = None
     if form.validate_on_submit():
         decision, problem, _ = save_form(
@@ -150,14 +169,22 @@ def decision_new(child_id):
                 child,
                 current_user,
                 tier=form.tier.data,
-                criterion_ids=form.criteria.data,
+                criterion_ids=form.criterion_ids(),
                 rationale=form.rationale.data,
                 decided_on=form.decided_on.data,
                 review_date=form.review_date.data,
             ),
         )
         if decision is not None:
-            if decision.tier == "pending_assessment":
+            if not decision.is_current:
+                current = services.current_decision(child)
+                flash(
+                    f"Decision recorded in the history: {DECISION_TIERS[decision.tier]}. It is "
+                    f"dated before the current decision ({DECISION_TIERS[current.tier]}, "
+                    f"{govuk_date(current.decided_on)}), which stays current.",
+                    "success",
+                )
+            elif decision.tier == "pending_assessment":
                 flash(
                     "Decision recorded as specialist – pending assessment. It becomes a "
                     "specialist decision once a needs assessment is completed and authorised.",

@@ -4,6 +4,7 @@ child and changing their details. Use these through ``casework.services``."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -15,6 +16,7 @@ from core.reference import CIN_DISABILITY_CATEGORIES
 
 from . import locking
 from .models import STATUS_OPEN, Allocation, Child, ChildDisability, Referral
+from .names import search_key
 from .rules import (
     CaseworkError,
     case_number_for,
@@ -26,6 +28,7 @@ from .rules import (
     normalise_postcode,
     require_open,
 )
+from .text import line, long_text
 
 
 def refuse_child(child_id: int) -> None:
@@ -66,14 +69,14 @@ def find_duplicates(
     first_name: str, last_name: str, date_of_birth: dt.date, nhs: str | None = None
 ) -> list[Child]:
     """Records (any team's) that are likely the same child: the same name and date of birth,
-    or the same NHS number. Show them through ``duplicate_notices``, never directly."""
+    or the same NHS number. Names are compared as search compares them (casework.names: case,
+    accents, spaces and punctuation aside, so "Kai ONeill" is "Kai O'Neill"), on the indexed
+    search columns. Show them through ``duplicate_notices``, never directly."""
+    first, last = search_key(first_name), search_key(last_name)
     same_person = and_(
         Child.date_of_birth == date_of_birth,
-        func.lower(Child.last_name) == last_name.strip().lower(),
-        or_(
-            func.lower(Child.first_name) == first_name.strip().lower(),
-            func.lower(Child.preferred_name) == first_name.strip().lower(),
-        ),
+        Child.search_last_name == last,
+        or_(Child.search_first_name == first, Child.search_preferred_name == first),
     )
     try:
         nhs = normalise_nhs_number(nhs)
@@ -81,6 +84,24 @@ def find_duplicates(
         nhs = None
     condition = or_(same_person, Child.nhs_number == nhs) if nhs else same_person
     return list(db.session.scalars(select(Child).where(condition).order_by(Child.id)))
+
+
+def duplicate_fingerprint(data: dict) -> str:
+    """What a likely-duplicate warning was about: the name, date of birth and NHS number as
+    ``find_duplicates`` compares them. The form carries it once the warning is shown, so that
+    "this is a different child" confirms that record only: changing any of them checks again."""
+    try:
+        nhs = normalise_nhs_number(data.get("nhs_number")) or ""
+    except CaseworkError:
+        nhs = ""
+    dob = data.get("date_of_birth")
+    parts = (
+        search_key(data.get("first_name")),
+        search_key(data.get("last_name")),
+        dob.isoformat() if dob else "",
+        nhs,
+    )
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
 def duplicate_notices(user: User, duplicates: list[Child]) -> list[dict]:
@@ -215,25 +236,31 @@ def _check_date_of_birth(dob: dt.date, child: Child | None) -> None:
     check_age_at_referral(dob, latest, "date_of_birth")
 
 
+# One-line fields of a child's record (besides the names), and long text, as the form calls them.
+_CHILD_LINES = {
+    "first_language": "First language",
+    "address_line_1": "Address line 1",
+    "address_line_2": "Address line 2",
+    "town": "Town or city",
+    "school": "School or setting",
+}
+_CHILD_LONG_TEXT = {"communication_needs": "Communication needs", "health_needs": "Health needs"}
+
+
 def _clean_child(data: dict, child: Child | None = None) -> dict:
     out = {k: data[k] for k in CHILD_FIELDS if k in data}
-    for key in ("first_name", "last_name"):
-        out[key] = (out.get(key) or "").strip()
+    for key, label in (("first_name", "First name"), ("last_name", "Last name")):
+        out[key] = line(out, key, label, name=True)
         if not out[key]:
-            label = "first name" if key == "first_name" else "last name"
-            raise CaseworkError(f"Enter the child's {label}", key)
-    for key in (
-        "preferred_name",
-        "first_language",
-        "address_line_1",
-        "address_line_2",
-        "town",
-        "school",
-        "communication_needs",
-        "health_needs",
-    ):
+            raise CaseworkError(f"Enter the child's {label.lower()}", key)
+    if "preferred_name" in out:
+        out["preferred_name"] = line(out, "preferred_name", "Preferred name", name=True)
+    for key, label in _CHILD_LINES.items():
         if key in out:
-            out[key] = (out[key] or "").strip()
+            out[key] = line(out, key, label)
+    for key, label in _CHILD_LONG_TEXT.items():
+        if key in out:
+            out[key] = long_text(out, key, label)
     if out.get("date_of_birth") is None:
         raise CaseworkError("Enter the child's date of birth", "date_of_birth")
     _check_date_of_birth(out["date_of_birth"], child)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -56,6 +58,8 @@ def note_new(child_id):
     if child.is_closed:
         return closed_redirect(child)
     form = NoteForm()
+    if request.method == "GET":
+        form.occurred_on.data = dt.date.today()  # most notes are written the same day
     problem = None
     if form.validate_on_submit():
         saved, problem, _ = save_form(

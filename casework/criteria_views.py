@@ -8,7 +8,7 @@ from core.access import roles_required
 from core.extensions import db
 from core.roles import Role
 
-from . import services
+from . import locking, services
 from .forms import CriterionForm
 from .models import CRITERION_TIERS, EligibilityCriterion
 from .web import blueprint, save_form
@@ -42,19 +42,16 @@ def criterion_edit(criterion_id):
 def _criterion_form(criterion):
     form = CriterionForm()
     if request.method == "GET" and criterion is not None:
-        form.tier.data = criterion.tier
-        form.text.data = criterion.text
-        form.sort_order.data = criterion.sort_order
-        form.active.data = "yes" if criterion.active else "no"
-    problem = None
+        locking.start_editing(form, criterion)
+    problem = conflict = None
     if form.validate_on_submit():
-        data = {
-            "tier": form.tier.data,
-            "text": form.text.data,
-            "sort_order": form.sort_order.data,
-            "active": form.active.data == "yes",
-        }
-        saved, problem, _ = save_form(form, lambda _v: services.save_criterion(data, criterion))
+        saved, problem, conflict = save_form(
+            form,
+            lambda version: services.save_criterion(
+                form.criterion_data(), criterion, expected_version=version
+            ),
+            record=criterion,
+        )
         if saved is not None:
             flash("Eligibility criterion saved.", "success")
             return redirect(url_for("casework.criteria"))
@@ -65,5 +62,6 @@ def _criterion_form(criterion):
         child=None,
         title=title,
         problem=problem,
+        conflict=conflict,
         back=url_for("casework.criteria"),
     )

@@ -13,9 +13,17 @@ from core.models import User
 from core.parsing import whole_number
 from core.templating import govuk_date
 
+from . import locking
 from .due import refresh_next_due
-from .models import Child, EligibilityCriterion, EligibilityDecision, EligibilityDecisionCriterion
-from .rules import CaseworkError, check_not_before_birth, require_open, text_value
+from .models import (
+    CRITERION_TIERS,
+    Child,
+    EligibilityCriterion,
+    EligibilityDecision,
+    EligibilityDecisionCriterion,
+)
+from .rules import CaseworkError, check_not_before_birth, require_open
+from .text import long_text
 
 # Positions of criteria in the list (shown to administrators as "Position in the list").
 POSITION_MAX = 9999
@@ -38,8 +46,17 @@ def criteria(tier: str | None = None, active_only: bool = True) -> list[Eligibil
     )
 
 
-def save_criterion(data: dict, criterion: EligibilityCriterion | None = None):
-    text = text_value(data, "text")
+def save_criterion(
+    data: dict,
+    criterion: EligibilityCriterion | None = None,
+    *,
+    expected_version: int | None = None,
+):
+    """Add a criterion, or change one (refused with StaleEdit if someone else saved it after
+    `expected_version`: two administrators' tabs)."""
+    if criterion is not None:
+        locking.check_version(criterion, expected_version)
+    text = long_text(data, "text", "Wording")
     if not text:
         raise CaseworkError("Enter the wording of the criterion", "text")
     if data.get("tier") not in ("targeted", "specialist"):
@@ -57,7 +74,7 @@ def save_criterion(data: dict, criterion: EligibilityCriterion | None = None):
     criterion.text = text
     criterion.active = bool(data.get("active", True))
     criterion.sort_order = position
-    db.session.flush()
+    locking.flush(criterion)
     return criterion
 
 
@@ -87,6 +104,10 @@ def record_decision(
 ) -> EligibilityDecision:
     """Record an eligibility decision. Earlier decisions stay as history.
 
+    The current decision is the one with the latest decision date (of two on the same date,
+    the one recorded last): a backdated decision goes into the history in its place, and the
+    current one, the child's tier and what is due next stay as they were.
+
     A specialist decision needs a completed, authorised assessment; without one it is recorded
     as 'pending_assessment'."""
     require_open(child)
@@ -97,7 +118,7 @@ def record_decision(
     if decided_on > dt.date.today():
         raise CaseworkError("Date of the decision must be today or in the past", "decided_on")
     check_not_before_birth(child, decided_on, "decided_on", "Date of the decision")
-    rationale = (rationale or "").strip()
+    rationale = long_text({"rationale": rationale}, "rationale", "Reasons for the decision")
     if not rationale:
         raise CaseworkError("Enter the reasons for the decision", "rationale")
     chosen = []
@@ -115,7 +136,10 @@ def record_decision(
         if len(chosen) != len(ids) or any(c.tier != tier for c in chosen):
             raise CaseworkError("Select only criteria for the tier decided", "criteria")
     if tier in ("targeted", "specialist") and not chosen:
-        raise CaseworkError("Select the criteria that were met", "criteria")
+        raise CaseworkError(
+            f"Select the criteria the child meets for {CRITERION_TIERS[tier].lower()} short breaks",
+            "criteria",
+        )
     if tier == "not_eligible":
         review_date = review_date  # optional
     elif review_date is None:
@@ -125,12 +149,6 @@ def record_decision(
     final_tier = tier
     if tier == "specialist" and not has_authorised_assessment(child):
         final_tier = "pending_assessment"
-    for old in db.session.scalars(
-        select(EligibilityDecision).where(
-            EligibilityDecision.child_id == child.id, EligibilityDecision.is_current.is_(True)
-        )
-    ):
-        old.is_current = False
     decision = EligibilityDecision(
         child_id=child.id,
         tier=final_tier,
@@ -139,14 +157,28 @@ def record_decision(
         decided_on=decided_on,
         review_date=review_date,
         decided_by_id=user.id,
-        is_current=True,
+        is_current=False,
         criteria=[EligibilityDecisionCriterion(criterion_id=c.id, text=c.text) for c in chosen],
     )
     db.session.add(decision)
-    child.current_tier = final_tier
+    db.session.flush()
+    _make_latest_current(child)
+    return decision
+
+
+def _make_latest_current(child: Child) -> EligibilityDecision | None:
+    """Mark the decision with the latest decision date (ties: the latest recorded) as the
+    current one, and the child's tier and what is due next from it."""
+    latest = None
+    for d in decisions(child):  # latest first
+        if latest is None:
+            latest = d
+        if d.is_current != (d is latest):
+            d.is_current = d is latest
+    child.current_tier = latest.tier if latest else None
     db.session.flush()
     refresh_next_due(child)
-    return decision
+    return latest
 
 
 def confirm_specialist(child: Child, user: User, authorised_on: dt.date) -> EligibilityDecision:

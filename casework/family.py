@@ -11,7 +11,14 @@ from core.extensions import db
 
 from . import locking
 from .models import Child, FamilyMember, Professional
-from .rules import CaseworkError, check_email, require_open, text_value
+from .rules import CaseworkError, check_email, require_open
+from .text import line, long_text, phone
+
+_MEMBER_LONG_TEXT = {
+    "address": "Address",
+    "carer_needs": "The carer's own needs",
+    "notes": "Notes",
+}
 
 
 def save_family_member(
@@ -26,7 +33,7 @@ def save_family_member(
     require_open(child)
     if member is not None:
         locking.check_version(member, expected_version)
-    name = text_value(data, "name")
+    name = line(data, "name", "Full name", name=True)
     if not name:
         raise CaseworkError("Enter the person's name", "name")
     kind = data.get("kind") or (member.kind if member else "carer")
@@ -36,6 +43,8 @@ def save_family_member(
     if dob and dob > dt.date.today():
         raise CaseworkError("Date of birth must be today or in the past", "date_of_birth")
     email = check_email(data.get("email"))
+    number = phone(data)
+    texts = {key: long_text(data, key, label) for key, label in _MEMBER_LONG_TEXT.items()}
     if member is None:
         member = FamilyMember(child_id=child.id, kind=kind)
         db.session.add(member)
@@ -47,8 +56,9 @@ def save_family_member(
     member.date_of_birth = dob
     member.parental_responsibility = bool(data.get("parental_responsibility"))
     member.lives_with_child = bool(data.get("lives_with_child"))
-    for key in ("phone", "address", "carer_needs", "notes"):
-        setattr(member, key, text_value(data, key))
+    for key, value in texts.items():
+        setattr(member, key, value)
+    member.phone = number
     member.email = email
     member.needs_carers_assessment = bool(data.get("needs_carers_assessment"))
     if kind == "sibling":
@@ -86,18 +96,20 @@ def save_professional(
     require_open(child)
     if prof is not None:
         locking.check_version(prof, expected_version)
-    name = text_value(data, "name")
+    name = line(data, "name", "Name", name=True)
     if not name:
         raise CaseworkError("Enter the professional's name", "name")
-    if not text_value(data, "role"):
+    role = line(data, "role", "Role")
+    if not role:
         raise CaseworkError("Enter the professional's role, like GP or class teacher", "role")
+    organisation = line(data, "organisation", "Organisation")
+    number = phone(data)
     email = check_email(data.get("email"))
     if prof is None:
         prof = Professional(child_id=child.id)
         db.session.add(prof)
-    prof.name = name
-    for key in ("role", "organisation", "phone"):
-        setattr(prof, key, text_value(data, key))
+    prof.name, prof.role, prof.organisation = name, role, organisation
+    prof.phone = number
     prof.email = email
     locking.flush(prof)
     return prof

@@ -1,14 +1,17 @@
-"""Field pieces for the casework forms: GOV.UK messages for lengths, choices and whole
+"""Field pieces for the casework forms: GOV.UK messages for lengths, choices, dates and whole
 numbers, yes/no radios, and a select with option groups."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect
+from markupsafe import Markup
 from wtforms import RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
-from core.forms import choices
+from core.forms import GovDateField, choices
 from core.parsing import whole_number
 
 from . import services
@@ -46,6 +49,26 @@ def max_length(limit: int, name: str | None = None, message: str | None = None):
             )
 
     return validate
+
+
+class DateField(GovDateField):
+    """A GOV.UK date whose messages call it by its label without "(optional)" or an
+    explanation: "To must be a real date", not "To (optional) must be a real date"."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            message = str(exc)
+            if self.label and self.label.text:
+                message = message.replace(self.label.text, field_name(self), 1)
+            raise ValueError(message) from None
+
+
+def in_the_past(form, field):
+    """Today or earlier: 'Date of birth must be today or in the past'."""
+    if field.data and field.data > dt.date.today():
+        raise ValidationError(f"{field_name(field)} must be today or in the past")
 
 
 def yes(field) -> bool:
@@ -125,3 +148,17 @@ class GovGroupedSelect(GovSelect):
         params = self.map_gov_params(field, items=[], **kwargs)
         params["groups"] = groups
         return self.render(params)
+
+
+def radios_with_reveals(field, reveals, **params) -> Markup:
+    """GOV.UK radios whose answers reveal more questions (``reveals``: the HTML under each
+    choice, or None), in the govukRadios macro's markup. Without JavaScript everything shows.
+
+    The revealing is done by casework's own few lines (``reveal_script`` in
+    casework/_macros.html), not GOV.UK Frontend's: that puts ``aria-expanded`` on the radios,
+    which ARIA does not allow on a radio, so axe fails every page with one (a known issue,
+    alphagov/govuk-frontend#979). Ours only shows and hides; the questions revealed come
+    straight after their answer, so they are next in reading order."""
+    items = [{"conditional": {"html": html}} if html else {} for html in reveals]
+    html = str(field(params={**params, "items": items}))
+    return Markup(html.replace('data-aria-controls="', 'data-app-reveals="'))

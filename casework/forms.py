@@ -3,8 +3,13 @@ validators here call them so each field gets its own GOV.UK error message.
 
 Every field has GOV.UK-style messages of its own, for a missing answer, a value that is too
 long ("First name must be 100 characters or fewer") and a choice that is not on the list: none
-shows WTForms' defaults ("Not a valid choice."). Forms that change a saved record are
+shows WTForms' defaults ("Not a valid choice."). Every form but the search refuses hidden
+characters in its text (casework.text.TextRulesForm). Forms that change a saved record are
 ``LockedForm``s (casework.locking), with their ``fill_from``.
+
+This module has a child's details, referral, allocation and transfer, case notes, closing and
+search; the family and professionals' forms are in casework.family_forms, and eligibility,
+criteria and registrations in casework.decision_forms (all importable from here).
 """
 
 from __future__ import annotations
@@ -31,17 +36,18 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
-from core.forms import GovDateField, choices, not_in_future
+from core.forms import choices
 from core.parsing import whole_number
 from core.reference import CIN_DISABILITY_CATEGORIES
 
 from . import services
+from .decision_forms import CriterionForm, DecisionForm, RegistrationForm
+from .family_forms import CarerForm, ProfessionalForm, SiblingForm
 from .form_fields import (
-    YES_NO,
+    DateField,
     GovGroupedSelect,
-    WholeNumberField,
-    email_address,
     grouped_choices,
+    in_the_past,
     max_length,
     rule,
     select_choices,
@@ -49,14 +55,8 @@ from .form_fields import (
     yes_no,
 )
 from .locking import LockedForm
-from .models import (
-    CRITERION_TIERS,
-    ETHNICITIES,
-    GENDERS,
-    NOTE_TYPES,
-    REFERRAL_SOURCES,
-    RELATIONSHIPS,
-)
+from .models import ETHNICITIES, GENDERS, NOTE_TYPES, REFERRAL_SOURCES
+from .text import TextRulesForm
 
 # --- A child's details ------------------------------------------------------------------------
 
@@ -80,7 +80,7 @@ class ChildForm(LockedForm):
         validators=[Optional(), max_length(100)],
         description="What the child likes to be called, if different.",
     )
-    date_of_birth = GovDateField(
+    date_of_birth = DateField(
         "Date of birth",
         validators=[InputRequired("Enter the child's date of birth")],
         description="For example, 27 3 2015",
@@ -144,10 +144,8 @@ class ChildForm(LockedForm):
         "Does the child have an education, health and care (EHC) plan?",
         "Select yes if the child has an EHC plan",
     )
-    ehc_plan_date = GovDateField(
-        "Date of the EHC plan (if they have one)",
-        validators=[Optional(), not_in_future()],
-    )
+    # Revealed under "Yes" (casework/child_form.html); left out when the answer is "No".
+    ehc_plan_date = DateField("Date of the EHC plan", validators=[Optional(), in_the_past])
     disability_register = yes_no(
         "Is the child on the disability register?",
         "Select yes if the child is on the disability register",
@@ -174,13 +172,15 @@ class ChildForm(LockedForm):
     submit = SubmitField("Save", widget=GovSubmitInput())
 
     def validate(self, extra_validators=None):
-        ok = super().validate(extra_validators)
+        super().validate(extra_validators)
         date = self.ehc_plan_date
-        if self.ehc_plan.data == "yes" and date.data is None and not date.errors:
-            date.errors = [*date.errors, "Enter the date of the EHC plan"]
-            self._errors = None
-            ok = False
-        return ok
+        if self.ehc_plan.data != "yes":
+            # Shown without JavaScript whatever the answer: ignored unless it is "Yes".
+            date.errors, date.data = [], None
+        elif date.data is None and not date.errors:
+            date.errors = ["Enter the date of the EHC plan"]
+        self._errors = None
+        return not any(f.errors for f in self)
 
     def validate_date_of_birth(self, field):
         """Not in the future; a new record also 25 or under today. A changed date of birth
@@ -249,155 +249,13 @@ class NewChildForm(ChildForm):
     submit = SubmitField("Save and issue case number", widget=GovSubmitInput())
 
 
-# --- Family and professionals -----------------------------------------------------------------
-
-
-class CarerForm(LockedForm):
-    name = StringField(
-        "Full name",
-        widget=GovTextInput(),
-        validators=[DataRequired("Enter the person's name"), max_length(200)],
-    )
-    relationship_to_child = SelectField(
-        "Relationship to the child",
-        widget=GovSelect(),
-        choices=select_choices(RELATIONSHIPS.items()),
-        validators=[InputRequired("Select the relationship to the child")],
-        invalid_choice_message="Select the relationship to the child",
-    )
-    parental_responsibility = yes_no(
-        "Do they have parental responsibility?",
-        "Select yes if they have parental responsibility",
-    )
-    lives_with_child = yes_no(
-        "Do they live with the child?", "Select yes if they live with the child"
-    )
-    phone = StringField(
-        "Phone number (optional)", widget=GovTextInput(), validators=[max_length(40)]
-    )
-    email = StringField(
-        "Email address (optional)",
-        widget=GovTextInput(),
-        validators=[max_length(254), email_address],
-    )
-    address = TextAreaField(
-        "Address, if different from the child's (optional)",
-        widget=GovTextArea(),
-        validators=[max_length(1000)],
-    )
-    carer_needs = TextAreaField(
-        "The carer's own needs (optional)",
-        widget=GovTextArea(),
-        validators=[max_length(5000)],
-        description="Their health, work, other caring responsibilities, what support they need.",
-    )
-    needs_carers_assessment = yes_no(
-        "Do they need a carer's assessment?", "Select yes if they need a carer's assessment"
-    )
-    submit = SubmitField("Save carer", widget=GovSubmitInput())
-
-    def member_data(self) -> dict:
-        return {
-            "kind": "carer",
-            "name": self.name.data,
-            "relationship_to_child": self.relationship_to_child.data,
-            "parental_responsibility": yes(self.parental_responsibility),
-            "lives_with_child": yes(self.lives_with_child),
-            "phone": self.phone.data,
-            "email": self.email.data,
-            "address": self.address.data,
-            "carer_needs": self.carer_needs.data,
-            "needs_carers_assessment": yes(self.needs_carers_assessment),
-        }
-
-    def fill_from(self, m) -> None:
-        self.name.data = m.name
-        self.relationship_to_child.data = m.relationship_to_child
-        self.parental_responsibility.data = "yes" if m.parental_responsibility else "no"
-        self.lives_with_child.data = "yes" if m.lives_with_child else "no"
-        self.phone.data, self.email.data, self.address.data = m.phone, m.email, m.address
-        self.carer_needs.data = m.carer_needs
-        self.needs_carers_assessment.data = "yes" if m.needs_carers_assessment else "no"
-
-
-class SiblingForm(LockedForm):
-    name = StringField(
-        "Full name",
-        widget=GovTextInput(),
-        validators=[DataRequired("Enter the sibling's name"), max_length(200)],
-    )
-    date_of_birth = GovDateField(
-        "Date of birth (optional)", validators=[Optional(), not_in_future()]
-    )
-    lives_with_child = yes_no(
-        "Do they live with the child?", "Select yes if they live with the child"
-    )
-    notes = TextAreaField(
-        "Notes (optional)",
-        widget=GovTextArea(),
-        validators=[max_length(2000)],
-        description="For example, their own needs or a young carer's role.",
-    )
-    submit = SubmitField("Save sibling", widget=GovSubmitInput())
-
-    def member_data(self) -> dict:
-        return {
-            "kind": "sibling",
-            "name": self.name.data,
-            "date_of_birth": self.date_of_birth.data,
-            "lives_with_child": yes(self.lives_with_child),
-            "notes": self.notes.data,
-        }
-
-    def fill_from(self, m) -> None:
-        self.name.data = m.name
-        self.date_of_birth.data = m.date_of_birth
-        self.lives_with_child.data = "yes" if m.lives_with_child else "no"
-        self.notes.data = m.notes
-
-
-class ProfessionalForm(LockedForm):
-    name = StringField(
-        "Name",
-        widget=GovTextInput(),
-        validators=[DataRequired("Enter the professional's name"), max_length(200)],
-    )
-    role = StringField(
-        "Role",
-        widget=GovTextInput(),
-        description="For example, GP, class teacher, speech and language therapist.",
-        validators=[DataRequired("Enter the professional's role"), max_length(200)],
-    )
-    organisation = StringField(
-        "Organisation (optional)", widget=GovTextInput(), validators=[max_length(200)]
-    )
-    phone = StringField(
-        "Phone number (optional)", widget=GovTextInput(), validators=[max_length(40)]
-    )
-    email = StringField(
-        "Email address (optional)",
-        widget=GovTextInput(),
-        validators=[max_length(254), email_address],
-    )
-    submit = SubmitField("Save professional", widget=GovSubmitInput())
-
-    def professional_data(self) -> dict:
-        return {
-            k: getattr(self, k).data for k in ("name", "role", "organisation", "phone", "email")
-        }
-
-    def fill_from(self, prof) -> None:
-        for key in ("name", "role", "organisation", "phone", "email"):
-            getattr(self, key).data = getattr(prof, key)
-
-
 # --- Referral, allocation, transfer -----------------------------------------------------------
 
 
-class ReferralForm(FlaskForm):
-    received_on = GovDateField(
+class ReferralForm(TextRulesForm):
+    received_on = DateField(
         "Date received",
-        validators=[InputRequired("Enter the date the referral was received"), not_in_future()],
+        validators=[InputRequired("Enter the date the referral was received"), in_the_past],
     )
     source = SelectField(
         "Where did the referral come from?",
@@ -417,7 +275,7 @@ class ReferralForm(FlaskForm):
     submit = SubmitField("Save referral", widget=GovSubmitInput())
 
 
-class AllocationForm(FlaskForm):
+class AllocationForm(TextRulesForm):
     team = SelectField(
         "Team",
         widget=GovSelect(),
@@ -438,7 +296,7 @@ class AllocationForm(FlaskForm):
     submit = SubmitField("Allocate", widget=GovSubmitInput())
 
 
-class TransferForm(FlaskForm):
+class TransferForm(TextRulesForm):
     """Transfer a case to another team (choices set by the view: every other team, and the
     practitioners of each, grouped by team)."""
 
@@ -472,109 +330,12 @@ class TransferForm(FlaskForm):
             raise ValidationError("Select a practitioner from the list, or no one")
 
 
-# --- Eligibility, registrations ---------------------------------------------------------------
-
-
-class DecisionForm(FlaskForm):
-    tier = RadioField(
-        "Decision",
-        widget=GovRadioInput(),
-        choices=choices(
-            [
-                ("targeted", "Targeted short breaks"),
-                ("specialist", "Specialist short breaks"),
-                ("not_eligible", "Not eligible"),
-            ]
-        ),
-        validators=[InputRequired("Select the decision")],
-        invalid_choice_message="Select the decision",
-    )
-    criteria = SelectMultipleField(
-        "Criteria met",
-        widget=GovCheckboxesInput(),
-        choices=[],
-        coerce=int,
-        description="Select every criterion the child meets for the tier decided.",
-        invalid_choice_message="Select criteria from the list",
-        invalid_value_message="Select criteria from the list",
-    )
-    rationale = TextAreaField(
-        "Reasons for the decision",
-        widget=GovTextArea(),
-        validators=[DataRequired("Enter the reasons for the decision"), max_length(10000)],
-    )
-    decided_on = GovDateField(
-        "Date of the decision",
-        validators=[InputRequired("Enter the date of the decision"), not_in_future()],
-    )
-    review_date = GovDateField(
-        "Next review date",
-        validators=[Optional()],
-        description="Needed for targeted and specialist decisions.",
-    )
-    submit = SubmitField("Save decision", widget=GovSubmitInput())
-
-
-class RegistrationForm(LockedForm):
-    # Choices are set by the view (casework.services.registration_service_options); the service
-    # checks the value, so a hostile id is a form error, never a crash.
-    provider_service_id = SelectField(
-        "Targeted service",
-        widget=GovGroupedSelect(),
-        choices=[],
-        default="",
-        validate_choice=False,
-        description="Services on the providers framework. Those that serve the child’s "
-        "locality and age are listed first.",
-    )
-    activity = StringField(
-        "Activity not on the framework",
-        widget=GovTextInput(),
-        validators=[max_length(300, "Activity")],
-        description="Only if you selected ‘Not on the framework’. For example, "
-        "Saltcoast Sailing Club – Saturday sessions.",
-    )
-    from_date = GovDateField(
-        "From", validators=[InputRequired("Enter the date the registration starts")]
-    )
-    to_date = GovDateField("To (optional)", validators=[Optional()])
-    submit = SubmitField("Save registration", widget=GovSubmitInput())
-
-    def _choice_problem(self, field_name: str) -> None:
-        try:
-            services.check_registration_choice(self.provider_service_id.data, self.activity.data)
-        except services.CaseworkError as exc:
-            if exc.field == field_name:
-                raise ValidationError(str(exc)) from None
-
-    def validate_provider_service_id(self, field):
-        self._choice_problem("provider_service_id")
-
-    def validate_activity(self, field):
-        self._choice_problem("activity")
-
-    def registration_data(self) -> dict:
-        return {
-            k: getattr(self, k).data
-            for k in ("provider_service_id", "activity", "from_date", "to_date")
-        }
-
-    def fill_from(self, reg) -> None:
-        # A framework service is the select's choice; free text goes with 'Not on the framework'.
-        on_framework = reg.provider_service_id is not None
-        self.provider_service_id.data = (
-            str(reg.provider_service_id) if on_framework else services.NOT_ON_FRAMEWORK
-        )
-        self.activity.data = "" if on_framework else reg.activity
-        self.from_date.data, self.to_date.data = reg.from_date, reg.to_date
-
-
 # --- Chronology, closing ----------------------------------------------------------------------
 
 
-class NoteForm(FlaskForm):
-    occurred_on = GovDateField(
-        "Date", validators=[InputRequired("Enter the date it happened"), not_in_future()]
+class NoteForm(TextRulesForm):
+    occurred_on = DateField(
+        "Date", validators=[InputRequired("Enter the date it happened"), in_the_past]
     )
     note_type = RadioField(
         "Type",
@@ -603,7 +364,7 @@ class NoteForm(FlaskForm):
     submit = SubmitField("Save entry", widget=GovSubmitInput())
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(TextRulesForm):
     reason = TextAreaField(
         "Reason",
         widget=GovTextArea(),
@@ -613,6 +374,7 @@ class ReasonForm(FlaskForm):
 
 
 class CloseForm(ReasonForm):
+    message_names = {"reason": "The reason"}
     reason = TextAreaField(
         "Why is the case being closed?",
         widget=GovTextArea(),
@@ -625,6 +387,7 @@ class CloseForm(ReasonForm):
 
 
 class ReopenForm(ReasonForm):
+    message_names = {"reason": "The reason"}
     reason = TextAreaField(
         "Why is the case being reopened?",
         widget=GovTextArea(),
@@ -636,40 +399,7 @@ class ReopenForm(ReasonForm):
     submit = SubmitField("Reopen the case", widget=GovSubmitInput())
 
 
-# --- Administration, search -------------------------------------------------------------------
-
-
-class CriterionForm(FlaskForm):
-    tier = RadioField(
-        "Tier",
-        widget=GovRadioInput(),
-        choices=choices(CRITERION_TIERS.items()),
-        validators=[InputRequired("Select the tier the criterion is for")],
-        invalid_choice_message="Select the tier the criterion is for",
-    )
-    text = TextAreaField(
-        "Wording",
-        widget=GovTextArea(),
-        validators=[DataRequired("Enter the wording of the criterion"), max_length(2000)],
-    )
-    sort_order = WholeNumberField(
-        "Position in the list",
-        widget=GovTextInput(),
-        default=0,
-        low=0,
-        high=services.POSITION_MAX,
-        required="Enter the position in the list, like 10",
-        description="Criteria are listed from the lowest number.",
-    )
-    active = RadioField(
-        "In use?",
-        widget=GovRadioInput(),
-        choices=YES_NO,
-        default="yes",
-        validators=[InputRequired("Select yes if the criterion is in use")],
-        invalid_choice_message="Select yes if the criterion is in use",
-    )
-    submit = SubmitField("Save criterion", widget=GovSubmitInput())
+# --- Search -------------------------------------------------------------------
 
 
 class SearchForm(FlaskForm):
@@ -727,9 +457,15 @@ class SearchForm(FlaskForm):
     submit = SubmitField("Search", widget=GovSubmitInput())
 
 
-__all__ = [  # besides the forms: what views and tests use from here
+__all__ = [  # the forms of the other modules, and what views and tests use from here
+    "CarerForm",
+    "CriterionForm",
+    "DecisionForm",
     "FlaskForm",
     "GovGroupedSelect",
+    "ProfessionalForm",
+    "RegistrationForm",
+    "SiblingForm",
     "choices",
     "grouped_choices",
 ]

@@ -1,5 +1,6 @@
 """Two people editing the same record (optimistic locking), for every casework form that
-changes a saved record: a child's details, a carer or sibling, a professional, a registration.
+changes a saved record: a child's details, a carer or sibling, a professional, a registration,
+an eligibility criterion.
 
 The model has a ``version`` column (the mapper's ``version_id_col``). Its form (``LockedForm``)
 carries two hidden fields: ``version``, the version the person started from, and ``loaded``, a
@@ -26,7 +27,6 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField
@@ -35,6 +35,7 @@ from core.extensions import db
 from core.parsing import whole_number
 
 from .rules import CaseworkError
+from .text import TextRulesForm
 
 # What each locked record is called in the message (by table name).
 _WHAT = {
@@ -42,6 +43,7 @@ _WHAT = {
     "family_member": "this {kind}'s details while you were editing them",
     "professional": "this professional's details while you were editing them",
     "targeted_registration": "this registration while you were editing it",
+    "eligibility_criterion": "this criterion while you were editing it",
 }
 _SKIP = ("CSRFTokenField", "HiddenField", "SubmitField")
 
@@ -81,9 +83,10 @@ def flush(record) -> None:
 # --- The form side ----------------------------------------------------------------------------
 
 
-class LockedForm(FlaskForm):
+class LockedForm(TextRulesForm):
     """A form that edits a saved record: subclasses define ``fill_from(record)``, which sets
-    every visible field from the record."""
+    every visible field from the record. Its text refuses hidden characters, as every casework
+    form's does (casework.text)."""
 
     version = HiddenField()
     loaded = HiddenField()

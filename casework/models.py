@@ -10,8 +10,9 @@ For the reports engineer (read-only use is fine; write through ``casework.servic
   ``eligibility_decision.tier``), ``allocated_team_id`` / ``allocated_worker_id``.
 - ``child_disability``: (child_id, category): one row per CIN census disability category code
   (``core.reference.CIN_DISABILITY_CATEGORIES``).
-- ``eligibility_decision``: every decision ever made, never deleted or changed except that
-  ``is_current`` is cleared when a newer decision is recorded. ``tier`` is one of
+- ``eligibility_decision``: every decision ever made, never deleted or changed except for
+  ``is_current``, which marks the decision with the latest ``decided_on`` (of two on one date,
+  the one recorded last): a backdated decision is recorded as history. ``tier`` is one of
   ``DECISION_TIERS``: 'targeted', 'specialist', 'not_eligible' or 'pending_assessment' (a
   specialist decision waiting for an authorised assessment; ``requested_tier`` then says
   'specialist'). ``decided_on`` (date), ``review_date`` (date). The current decision of a
@@ -20,7 +21,7 @@ For the reports engineer (read-only use is fine; write through ``casework.servic
   criterion's ``text`` as it read when the decision was made).
 - ``eligibility_criterion``: the administrator-maintained list: ``tier`` ('targeted' |
   'specialist'), ``text``, ``active``, ``sort_order``. Print the active ones, ordered by
-  (tier, sort_order), in the Short Breaks Services Statement.
+  (tier, sort_order), in the Short Breaks Services Statement. ``version`` (optimistic locking).
 - ``targeted_registration``: a child registered with a targeted short-break activity:
   ``from_date``, ``to_date`` (NULL = open-ended). ``provider_service_id`` is the targeted
   service on the providers framework (``provider_service.id``), or NULL for an activity not on
@@ -386,6 +387,9 @@ class EligibilityCriterion(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class EligibilityDecision(db.Model):

@@ -10,7 +10,8 @@ from core.models import User
 
 from .due import refresh_next_due
 from .models import NOTE_TYPES, STATUS_CLOSED, STATUS_OPEN, CaseClosure, CaseNote, Child
-from .rules import CaseworkError, check_not_before_birth, require_open, text_value
+from .rules import CaseworkError, check_not_before_birth, require_open
+from .text import line, long_text
 
 
 def add_note(child: Child, user: User, data: dict) -> CaseNote:
@@ -23,10 +24,11 @@ def add_note(child: Child, user: User, data: dict) -> CaseNote:
     check_not_before_birth(child, when, "occurred_on")
     if data.get("note_type") not in NOTE_TYPES:
         raise CaseworkError("Select the type of entry", "note_type")
-    summary = text_value(data, "summary")
+    summary = line(data, "summary", "Summary")
     if not summary:
         raise CaseworkError("Enter a short summary", "summary")
-    body = text_value(data, "body")
+    people = line(data, "people", "Who was involved")
+    body = long_text(data, "body", "What happened")
     if not body:
         raise CaseworkError("Enter what happened", "body")
     note = CaseNote(
@@ -34,7 +36,7 @@ def add_note(child: Child, user: User, data: dict) -> CaseNote:
         occurred_on=when,
         note_type=data["note_type"],
         summary=summary,
-        people=text_value(data, "people"),
+        people=people,
         body=body,
         significant=bool(data.get("significant")),
         author_id=user.id,
@@ -47,7 +49,7 @@ def add_note(child: Child, user: User, data: dict) -> CaseNote:
 def close_case(child: Child, user: User, reason: str, on: dt.date | None = None) -> None:
     if child.is_closed:
         raise CaseworkError("This case is already closed")
-    reason = (reason or "").strip()
+    reason = long_text({"reason": reason}, "reason", "The reason")
     if not reason:
         raise CaseworkError("Enter the reason for closing the case", "reason")
     on = on or dt.date.today()
@@ -64,7 +66,7 @@ def close_case(child: Child, user: User, reason: str, on: dt.date | None = None)
 def reopen_case(child: Child, user: User, reason: str) -> None:
     if not child.is_closed:
         raise CaseworkError("This case is already open")
-    reason = (reason or "").strip()
+    reason = long_text({"reason": reason}, "reason", "The reason")
     if not reason:
         raise CaseworkError("Enter the reason for reopening the case", "reason")
     child.status = STATUS_OPEN

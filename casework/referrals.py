@@ -14,7 +14,8 @@ from core.roles import Role
 
 from .due import refresh_next_due
 from .models import Allocation, Child, Referral
-from .rules import CaseworkError, check_age_at_referral, require_open, text_value
+from .rules import CaseworkError, check_age_at_referral, require_open
+from .text import long_text
 
 # --- Referrals ------------------------------------------------------------------------------
 
@@ -31,7 +32,8 @@ def add_referral(child: Child, user: User, data: dict) -> Referral:
     check_age_at_referral(child.date_of_birth, received, "received_on")
     if not data.get("source"):
         raise CaseworkError("Select where the referral came from", "source")
-    reason = text_value(data, "reason")
+    reason = long_text(data, "reason", "Reason for referral")
+    requested = long_text(data, "requested_support", "Support requested")
     if not reason:
         raise CaseworkError("Enter the reason for the referral", "reason")
     referral = Referral(
@@ -39,7 +41,7 @@ def add_referral(child: Child, user: User, data: dict) -> Referral:
         received_on=received,
         source=data["source"],
         reason=reason,
-        requested_support=text_value(data, "requested_support"),
+        requested_support=requested,
         recorded_by_id=user.id,
     )
     db.session.add(referral)
@@ -98,6 +100,35 @@ def team_workers(team_ids) -> list[User]:
     )
 
 
+def teams_with_a_manager(team_ids) -> set[int]:
+    """Which of these teams have a team manager who can sign in."""
+    from core.models import TeamMembership, UserRole
+
+    if not team_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(TeamMembership.team_id)
+            .join(User, User.id == TeamMembership.user_id)
+            .where(
+                TeamMembership.team_id.in_(list(team_ids)),
+                User.enabled.is_(True),
+                exists().where(
+                    UserRole.user_id == User.id, UserRole.role == Role.TEAM_MANAGER.value
+                ),
+            )
+            .distinct()
+        )
+    )
+
+
+def no_manager_message(team: Team) -> str:
+    return (
+        f"{team.name} has no team manager to allocate the case: select a practitioner in "
+        f"{team.name}, or ask an administrator to add a team manager to the team first"
+    )
+
+
 def _can_hold_cases(worker: User) -> bool:
     return worker.enabled and worker.has_role(Role.PRACTITIONER, Role.TEAM_MANAGER)
 
@@ -143,7 +174,8 @@ def allocate(child: Child, by: User, team: Team | None, worker: User | None) -> 
 def transfer(child: Child, by: User, team: Team | None, worker: User | None, reason: str) -> None:
     """Transfer the case to another team (team managers). It leaves the team holding it: to a
     worker in the receiving team, or (``worker`` None) for the receiving team's manager to
-    allocate. Audited, and kept in the allocation history with the reason."""
+    allocate, so a team with no manager who can sign in takes a case only with a worker
+    named. Audited, and kept in the allocation history with the reason."""
     require_open(child)
     if not by.has_role(Role.TEAM_MANAGER):
         raise CaseworkError("Only a team manager can transfer cases")
@@ -151,7 +183,7 @@ def transfer(child: Child, by: User, team: Team | None, worker: User | None, rea
         raise CaseworkError("Select the team the case is going to", "team")
     if team.id == child.allocated_team_id:
         raise CaseworkError(f"The case is already held by {team.name}", "team")
-    reason = (reason or "").strip()
+    reason = long_text({"reason": reason}, "reason", "Reason for the transfer")
     if not reason:
         raise CaseworkError("Enter the reason for the transfer", "reason")
     if worker is not None and (team.id not in worker.team_ids or not _can_hold_cases(worker)):
@@ -160,6 +192,8 @@ def transfer(child: Child, by: User, team: Team | None, worker: User | None, rea
             "the case for the team's manager to allocate",
             "worker",
         )
+    if worker is None and team.id not in teams_with_a_manager([team.id]):
+        raise CaseworkError(no_manager_message(team), "team")
     from_team = child.allocated_team.name if child.allocated_team else "no team"
     _move(child, by, team, worker, "transfer", reason)
     to = f"{team.name}, allocated to {worker.name}" if worker else team.name

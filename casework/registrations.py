@@ -15,7 +15,8 @@ from core.reference import age_on, locality_labels
 
 from . import locking
 from .models import Child, TargetedRegistration
-from .rules import CaseworkError, check_not_before_birth, require_open, text_value
+from .rules import CaseworkError, check_not_before_birth, require_open
+from .text import line
 
 #
 # A registration names a targeted service on the providers framework (provider_service_id) or,
@@ -106,7 +107,7 @@ def _registration_activity(data: dict, reg: TargetedRegistration | None) -> tupl
     is then the free text). Anything else (unknown, suspended or specialist services, or
     hostile text) is refused with a form error."""
     raw = str(data.get("provider_service_id") or "").strip()
-    text = text_value(data, "activity")
+    text = line(data, "activity", "Activity")
     check_registration_choice(raw, text)
     if raw in ("", NOT_ON_FRAMEWORK):
         return None, text
@@ -131,6 +132,92 @@ _BOTH_MESSAGE = (
 )
 
 
+# How far ahead a registration may be recorded, and how long it may run (a longer one is kept
+# up to date by changing it, not by guessing an end years away).
+MAX_YEARS_AHEAD = 1
+MAX_YEARS_LONG = 5
+
+
+def _years_after(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _check_dates(child: Child, start, end, reg: TargetedRegistration | None) -> None:
+    """From and To (the form's labels): on or after the date of birth, From up to a year from
+    today, To the same as or after From and up to 5 years after it, both before the young
+    person's 26th birthday (short breaks are for ages 0 to 25). A saved From or To that is not
+    being changed is not checked again, so an old registration can still be ended."""
+    from core.templating import govuk_date
+
+    if start is None:
+        raise CaseworkError("Enter the date the registration starts", "from_date")
+    check_not_before_birth(child, start, "from_date", "From")
+    start_changed = reg is None or start != reg.from_date
+    end_changed = reg is None or end != reg.to_date or start_changed
+    latest_start = _years_after(dt.date.today(), MAX_YEARS_AHEAD)
+    if start_changed and start > latest_start:
+        raise CaseworkError(
+            f"From must be no more than a year from today, {govuk_date(latest_start)} at the "
+            "latest",
+            "from_date",
+        )
+    birthday = _years_after(child.date_of_birth, 26)
+    name = child.preferred_name or child.first_name
+    if start_changed and start >= birthday:
+        raise CaseworkError(
+            f"From must be before {name}'s 26th birthday, {govuk_date(birthday)}", "from_date"
+        )
+    if end is None or not end_changed:
+        return
+    if end < start:
+        raise CaseworkError("To must be the same as or after From", "to_date")
+    latest_end = _years_after(start, MAX_YEARS_LONG)
+    if end > latest_end:
+        raise CaseworkError(
+            f"To must be no more than 5 years after From, {govuk_date(latest_end)} at the latest",
+            "to_date",
+        )
+    if end >= birthday:
+        raise CaseworkError(
+            f"To must be before {name}'s 26th birthday, {govuk_date(birthday)}", "to_date"
+        )
+
+
+def _same_activity(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _check_no_overlap(child, service_id, activity, start, end, reg) -> None:
+    """One registration at a time for a service (or an activity not on the framework, by its
+    wording): refused, naming the one already recorded, if the dates overlap."""
+    from core.templating import govuk_date
+
+    never = dt.date.max
+    for other in registrations(child):
+        if reg is not None and other.id == reg.id:
+            continue
+        if service_id is not None:
+            same = other.provider_service_id == service_id
+        else:
+            same = other.provider_service_id is None and (
+                _same_activity(other.activity) == _same_activity(activity)
+            )
+        if not same:
+            continue
+        if other.from_date <= (end or never) and start <= (other.to_date or never):
+            name = child.preferred_name or child.first_name
+            when = f"from {govuk_date(other.from_date)}"
+            when += f" to {govuk_date(other.to_date)}" if other.to_date else " onwards"
+            raise CaseworkError(
+                f"{name} is already registered for {other.activity} {when}: change that "
+                "registration, or choose dates that do not overlap it",
+                "from_date",
+            )
+
+
 def save_registration(
     child: Child,
     user: User,
@@ -141,22 +228,20 @@ def save_registration(
 ) -> TargetedRegistration:
     """Register a child with a targeted service on the framework (``provider_service_id``) or
     an activity not on it (``activity``), or change a registration (for example to end it;
-    refused with StaleEdit if someone else saved it after `expected_version`)."""
+    refused with StaleEdit if someone else saved it after `expected_version`). Dates as
+    ``_check_dates`` says; no two registrations for one service (or activity) overlap."""
     require_open(child)
     if reg is not None:
         locking.check_version(reg, expected_version)
     service_id, activity = _registration_activity(data, reg)
     start, end = data.get("from_date"), data.get("to_date")
-    if start is None:
-        raise CaseworkError("Enter the date the registration starts", "from_date")
-    check_not_before_birth(child, start, "from_date", "Start date")
-    if end is not None and end < start:
-        raise CaseworkError("End date must be on or after the start date", "to_date")
+    _check_dates(child, start, end, reg)
+    if reg is None and child.current_tier not in ("targeted", "specialist", "pending_assessment"):
+        raise CaseworkError(
+            "Record an eligibility decision of targeted or specialist short breaks first",
+        )
+    _check_no_overlap(child, service_id, activity, start, end, reg)
     if reg is None:
-        if child.current_tier not in ("targeted", "specialist", "pending_assessment"):
-            raise CaseworkError(
-                "Record an eligibility decision of targeted or specialist short breaks first",
-            )
         reg = TargetedRegistration(child_id=child.id, recorded_by_id=user.id)
         db.session.add(reg)
     reg.provider_service_id, reg.activity = service_id, activity

@@ -16,6 +16,8 @@ from sqlalchemy import and_, exists, false, func, or_, select
 from sqlalchemy.orm import joinedload, lazyload, load_only
 
 from core.extensions import db
+from core.models import User
+from core.parsing import whole_number
 
 from .models import DECISION_TIERS, STATUS_CLOSED, STATUS_OPEN, Child, ChildDisability
 from .names import search_key
@@ -31,6 +33,7 @@ class SearchCriteria:
     tier: str = ""
     worker_id: int | None = None
     unallocated: bool = False  # held by a team, no named worker
+    inactive_worker: bool = False  # allocated to someone who can no longer sign in
     status: str = ""
     sort: str = "name"
     direction: str = "asc"
@@ -138,13 +141,17 @@ def _name_condition(words: list[str]):
 
 
 def _text_condition(q: str):
-    """Free text: a case number, an NHS number, a date of birth, a name (prefixes), or a name
-    and a date of birth."""
+    """Free text: a case number (with or without its C), an NHS number, a date of birth, a
+    name (prefixes), or a name and a date of birth."""
     q = " ".join(q.split())[:100]
     compact = re.sub(r"[\s-]", "", q)
-    if re.fullmatch(r"[Cc]\d{1,6}", compact):
-        return Child.case_number == case_number_for(int(compact[1:]))
-    if compact.isdigit() and len(compact) == 10:
+    if re.fullmatch(r"[Cc][0-9]{1,6}", compact):
+        return Child.case_number == case_number_for(whole_number(compact[1:]))
+    if re.fullmatch(r"[0-9]{1,6}", q):
+        # "4" or "000004": the case number people read out without its C, or the start of a
+        # name (a few names have digits).
+        return or_(Child.case_number == case_number_for(whole_number(q)), _name_condition([q]))
+    if re.fullmatch(r"[0-9]{10}", compact):
         return Child.nhs_number == compact
     date = parse_search_date(q)
     if date is not None:
@@ -205,6 +212,8 @@ def search_statement(user, c: SearchCriteria):
         stmt = stmt.where(Child.current_tier == c.tier)
     if c.unallocated:
         stmt = stmt.where(Child.allocated_worker_id.is_(None))
+    elif c.inactive_worker:
+        stmt = stmt.where(Child.allocated_worker_id.in_(_cannot_sign_in()))
     elif c.worker_id:
         stmt = stmt.where(Child.allocated_worker_id == c.worker_id)
     if c.status in (STATUS_OPEN, STATUS_CLOSED):
@@ -217,6 +226,26 @@ def search_statement(user, c: SearchCriteria):
     if c.sort == "due":
         order = [Child.next_due_on.is_(None), *order]
     return stmt.order_by(*order, Child.id)
+
+
+def _cannot_sign_in():
+    return select(User.id).where(User.enabled.is_(False))
+
+
+def cases_held_by_people_who_cannot_sign_in(user) -> int:
+    """Open cases in this user's teams still allocated to someone who can no longer sign in
+    (their account disabled): for the team manager to allocate again."""
+    if not user.team_ids:
+        return 0
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Child)
+        .where(
+            Child.allocated_team_id.in_(sorted(user.team_ids)),
+            Child.status == STATUS_OPEN,
+            Child.allocated_worker_id.in_(_cannot_sign_in()),
+        )
+    )
 
 
 def caseload_statement(user, scope: str = "mine"):

@@ -59,11 +59,15 @@ def index():
     beyond = past_last_page(pager, "casework.index")
     if beyond:
         return beyond
+    cannot_sign_in = 0
+    if scope == "team" and is_manager:
+        cannot_sign_in = search_module.cases_held_by_people_who_cannot_sign_in(current_user)
     return render_template(
         "casework/caseload.html",
         pager=pager,
         scope=scope,
         counts=counts,
+        cannot_sign_in=cannot_sign_in,
         today=dt.date.today(),
         locality_labels=locality_labels(),
         pagination=pagination_params(pager, "casework.index"),
@@ -87,6 +91,7 @@ def _search_form():
         [
             ("", "Anyone"),
             ("none", "Not allocated to a person"),
+            ("inactive", "Someone who can no longer sign in"),
             *((str(u.id), u.name) for u in workers),
         ]
     )
@@ -110,6 +115,7 @@ def search():
         tier=form.tier.data if not form.tier.errors else "",
         worker_id=whole_number(worker, 1),
         unallocated=worker == "none",
+        inactive_worker=worker == "inactive",
         status=form.status.data if not form.status.errors else "",
         sort=sort if sort in search_module.SORTS else "name",
         direction=direction,
@@ -160,12 +166,15 @@ def child_new():
     problem = None
     if form.validate_on_submit():
         data = form.child_data()
-        if form.confirm_not_duplicate.data != "yes":
+        # "This is a different child" confirms only the name, date of birth and NHS number
+        # that were warned about: any change to them is checked again.
+        warned_about = services.duplicate_fingerprint(data)
+        if form.confirm_not_duplicate.data != warned_about:
             duplicates = services.find_duplicates(
                 data["first_name"], data["last_name"], data["date_of_birth"], data["nhs_number"]
             )
             if duplicates:
-                form.confirm_not_duplicate.data = "yes"
+                form.confirm_not_duplicate.data = warned_about
                 return render_template(
                     "casework/child_form.html",
                     form=form,
@@ -204,6 +213,7 @@ def child(child_id):
         referrals=services.referrals(child),
         registrations=services.registration_rows(child),
         recent=chronology.timeline(child)[:5],
+        today=dt.date.today(),
         age=age_on(child.date_of_birth, dt.date.today()),
         disability_text=", ".join(
             CIN_DISABILITY_CATEGORIES.get(c, c) for c in child.disability_codes

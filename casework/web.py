@@ -17,6 +17,7 @@ from core.reference import CIN_DISABILITY_CATEGORIES
 from core.roles import Role
 
 from . import locking, services
+from .form_fields import radios_with_reveals
 from .models import DECISION_TIERS
 
 blueprint = Blueprint("casework", __name__, url_prefix="/casework", template_folder="templates")
@@ -29,6 +30,7 @@ def _labels():
     return {
         "tier_labels": DECISION_TIERS,
         "cin_labels": CIN_DISABILITY_CATEGORIES,
+        "radios_with_reveals": radios_with_reveals,
     }
 
 

@@ -135,7 +135,12 @@ def test_record_a_new_child_with_a_carer_and_an_eligibility_decision(signed_in_p
     page.get_by_label("Town or city").fill("Northbrook")
     page.get_by_label("Postcode").fill("nn2 3ab")
     page.get_by_label("Locality").select_option("north")
+    # The plan's date is revealed only under "Yes".
+    expect(page.locator("#ehc_plan_date-day")).to_be_hidden()
+    page.locator("#ehc_plan").check()
+    expect(page.locator("#ehc_plan_date-day")).to_be_visible()
     page.locator("#ehc_plan-2").check()
+    expect(page.locator("#ehc_plan_date-day")).to_be_hidden()
     page.locator("#disability_register").check()
     page.get_by_label("Learning").check()
     page.get_by_label("Communication", exact=True).check()
@@ -163,13 +168,23 @@ def test_record_a_new_child_with_a_carer_and_an_eligibility_decision(signed_in_p
 
     page.get_by_role("button", name="Record eligibility decision").click()
     assert_accessible(page, "(eligibility decision form)")
+    # Each tier's criteria are revealed under its answer; the date is today already.
+    expect(page.get_by_label(criterion)).to_be_hidden()
+    expect(page.locator("#conditional-tier-2")).to_be_hidden()
+    page.get_by_label("Specialist short breaks").check()
+    expect(page.locator("#conditional-tier-2")).to_be_visible()
+    expect(page.get_by_label(criterion)).to_be_hidden()
     page.get_by_label("Targeted short breaks").check()
-    page.get_by_label(f"Targeted: {criterion}").check()
+    expect(page.get_by_label(criterion)).to_be_visible()
+    assert_accessible(page, "(eligibility decision form, targeted criteria revealed)")
+    page.get_by_label(criterion).check()
+    expect(page.locator("#decided_on-day")).to_have_value(f"{TODAY.day:02d}")
+    expect(page.locator("#decided_on-year")).to_have_value(str(TODAY.year))
     page.get_by_label("Reasons for the decision").fill("Needs support to join a youth club.")
-    for prefix, day in (("decided_on", TODAY), ("review_date", TODAY + dt.timedelta(days=365))):
-        page.locator(f"#{prefix}-day").fill(str(day.day))
-        page.locator(f"#{prefix}-month").fill(str(day.month))
-        page.locator(f"#{prefix}-year").fill(str(day.year))
+    review = TODAY + dt.timedelta(days=365)
+    page.locator("#review_date-day").fill(str(review.day))
+    page.locator("#review_date-month").fill(str(review.month))
+    page.locator("#review_date-year").fill(str(review.year))
     page.get_by_role("button", name="Save decision").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
         "Decision recorded: Targeted"
@@ -184,12 +199,10 @@ def test_add_a_case_note(signed_in_page, live_server):
     page.goto(f"{live_server.url}/casework/children/{child_id}")
     page.get_by_role("button", name="Add a case note").click()
     assert_accessible(page, "(note form)")
+    expect(page.locator("#occurred_on-day")).to_have_value(f"{TODAY.day:02d}")  # today
     page.get_by_role("button", name="Save entry").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter what happened")
     assert_accessible(page, "(note form with errors)")
-    page.locator("#occurred_on-day").fill(str(TODAY.day))
-    page.locator("#occurred_on-month").fill(str(TODAY.month))
-    page.locator("#occurred_on-year").fill(str(TODAY.year))
     page.get_by_label("Phone call").check()
     page.get_by_label("Summary").fill("Call with mum")
     page.get_by_label("Who was involved (optional)").fill("Noor's mum")
@@ -460,7 +473,10 @@ def test_team_manager_transfers_a_case_to_another_team(signed_in_page, live_serv
     page.get_by_role("button", name="Transfer the case").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Select the team")
     assert_accessible(page, "(transfer form with errors)")
-    page.get_by_label("Team the case is going to").select_option(label=receiving)
+    # The receiving team has no manager: marked, and the case must go to someone by name.
+    page.get_by_label("Team the case is going to").select_option(
+        label=f"{receiving} (no team manager)"
+    )
     page.get_by_label("Practitioner in that team (optional)").select_option(
         label=f"Rita Receiver {n}"
     )
@@ -469,4 +485,28 @@ def test_team_manager_transfers_a_case_to_another_team(signed_in_page, live_serv
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
         f"transferred to {receiving} (Rita Receiver {n})"
     )
+    warning = page.locator(".govuk-notification-banner:not(.govuk-notification-banner--success)")
+    expect(warning).to_contain_text(f"{receiving} has no team manager")
     expect(page).to_have_title(re.compile("caseload"))
+
+
+def test_team_manager_finds_cases_held_by_someone_who_can_no_longer_sign_in(
+    signed_in_page, live_server, live_user
+):
+    from core.models import User
+
+    team = f"Leavers team {next(_n)}"
+    leaver = live_user(Role.PRACTITIONER, teams=[team], name="Lee Leaver")
+    page, _manager = signed_in_page(Role.TEAM_MANAGER, teams=[team])
+    _setup_children(live_server, leaver, {"first_name": "Sam", "last_name": "Leftover"})
+    with live_server.app.app_context():
+        db.session.get(User, leaver.id).enabled = False
+        db.session.commit()
+    page.goto(f"{live_server.url}/casework/")
+    warning = page.locator("#cannot-sign-in")
+    expect(warning).to_contain_text("1 case allocated to a person who can no longer sign in")
+    assert_accessible(page, "(team caseload with a warning)")
+    warning.get_by_role("link").click()
+    expect(page.locator("#results-heading")).to_have_text("1 child found")
+    expect(page.locator("#results")).to_contain_text("Leftover, Sam")
+    assert_accessible(page, "(cases held by people who can no longer sign in)")

@@ -12,7 +12,7 @@ from casework import services
 from casework.models import Child
 from core.extensions import db
 from core.models import AuditEvent, User
-from tests.casework.conftest import CHILD
+from tests.casework.conftest import CHILD, form_values
 from tests.casework.test_views import _errors, child_form
 
 NHS = "9434765919"
@@ -100,9 +100,11 @@ def test_an_nhs_number_already_recorded_elsewhere_is_refused_without_naming_the_
     team, worker = team_and_worker
     browser = browser_as(user=worker)
     # Past the warning ("this is a different child"), with a different name: still refused.
+    form = child_form(team=str(team.id), first_name="Isobel")
+    warned = browser.post("/casework/children/new", form).get_data(as_text=True)
+    confirmation = form_values(warned)["confirm_not_duplicate"]
     response = browser.post(
-        "/casework/children/new",
-        child_form(team=str(team.id), first_name="Isobel", confirm_not_duplicate="yes"),
+        "/casework/children/new", {**form, "confirm_not_duplicate": confirmation}
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -173,3 +175,114 @@ def test_two_records_with_one_nhs_number_saved_at_the_same_moment_are_refused_no
         with pytest.raises(services.CaseworkError, match="already recorded for Amelia"):
             services.create_child(_user(worker), {**CHILD, "nhs_number": NHS}, ["AUT"], team=None)
         db.session.rollback()
+
+
+# --- The warning cannot be stepped round ------------------------------------------------------
+
+
+def _warned(html: str) -> bool:
+    return 'id="duplicate-warning"' in html
+
+
+@pytest.fixture
+def kai(app, make_child, team_and_worker):
+    """Kai O'Neill, born 29 May 2014, in the worker's team: (team, worker)."""
+    team, worker = team_and_worker
+    make_child(
+        team=team,
+        worker=worker,
+        first_name="Kai",
+        last_name="O'Neill",
+        date_of_birth=dt.date(2014, 5, 29),
+    )
+    return team, worker
+
+
+def _kai_form(team, **overrides):
+    kai = {
+        "first_name": "Kai",
+        "last_name": "O'Neill",
+        "date_of_birth": ["29", "5", "2014"],
+        "nhs_number": "",
+    }
+    return child_form(team=str(team.id), **{**kai, **overrides})
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [("Kai", "ONeill"), ("kai", "O’Neill"), ("KAI", "O Neill"), ("Kai", "o-neill")],
+)
+def test_punctuation_case_and_spaces_do_not_hide_a_likely_duplicate(
+    app, browser_as, kai, first, last
+):
+    team, worker = kai
+    browser = browser_as(user=worker)
+    html = browser.post(
+        "/casework/children/new", _kai_form(team, first_name=first, last_name=last)
+    ).get_data(as_text=True)
+    assert _warned(html)
+    with app.app_context():
+        assert _count() == 1
+
+
+def test_find_duplicates_compares_names_as_search_does(app, kai):
+    with app.app_context():
+        found = services.find_duplicates("Kai", "ONeill", dt.date(2014, 5, 29))
+        assert [c.last_name for c in found] == ["O'Neill"]
+        assert services.find_duplicates("Kaia", "ONeill", dt.date(2014, 5, 29)) == []
+
+
+def test_hidden_characters_in_a_name_are_refused_not_a_way_past_the_warning(app, browser_as, kai):
+    team, worker = kai
+    browser = browser_as(user=worker)
+    response = browser.post("/casework/children/new", _kai_form(team, first_name="Kai\u200b"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert _errors(html) == [
+        "First name must not contain hidden characters, such as zero-width spaces: "
+        "type it again instead of pasting it"
+    ]
+    with app.app_context():
+        assert _count() == 1
+
+
+def test_confirming_a_different_child_applies_only_to_the_record_warned_about(
+    app, browser_as, kai, make_child
+):
+    team, worker = kai
+    make_child(
+        team=team,
+        worker=worker,
+        first_name="Isla",
+        last_name="Fairbairn",
+        date_of_birth=dt.date(2014, 7, 4),
+    )
+    browser = browser_as(user=worker)
+    warned = browser.post("/casework/children/new", _kai_form(team)).get_data(as_text=True)
+    assert _warned(warned)
+    confirmation = form_values(warned)["confirm_not_duplicate"]
+    assert confirmation and confirmation != "yes"
+    # The name and date of birth changed to another existing child's: warned again.
+    other = _kai_form(
+        team,
+        first_name="Isla",
+        last_name="Fairbairn",
+        date_of_birth=["4", "7", "2014"],
+        confirm_not_duplicate=confirmation,
+    )
+    html = browser.post("/casework/children/new", other).get_data(as_text=True)
+    assert _warned(html) and "Isla Fairbairn" in html.split('id="duplicate-warning"', 1)[1]
+    # An old-style "yes" is no confirmation of anything.
+    html = browser.post(
+        "/casework/children/new", _kai_form(team, confirm_not_duplicate="yes")
+    ).get_data(as_text=True)
+    assert _warned(html)
+    with app.app_context():
+        assert _count() == 2
+    # The very record warned about, confirmed: created.
+    done = browser.post(
+        "/casework/children/new", _kai_form(team, confirm_not_duplicate=confirmation)
+    )
+    assert done.status_code == 302
+    with app.app_context():
+        assert _count() == 3

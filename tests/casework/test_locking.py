@@ -93,7 +93,10 @@ def test_every_locked_record_refuses_a_save_from_an_old_version(app, pair, make_
                 child, {"kind": "sibling", "name": "Theo B"}, sibling, expected_version=v
             ),
             lambda v: services.save_professional(
-                child, {"name": "Dr Chen", "role": "GP", "phone": "1"}, prof, expected_version=v
+                child,
+                {"name": "Dr Chen", "role": "GP", "phone": "01632 960001"},
+                prof,
+                expected_version=v,
             ),
             lambda v: services.save_registration(
                 child,
@@ -152,7 +155,7 @@ def test_second_save_of_a_carer_is_refused_then_saved_deliberately(app, pair):
     assert "Someone else changed this carer's details while you were editing them" in _warning(html)
     # The clash is on the field, with the value now saved; what they typed is still there.
     assert _errors(html) == [
-        "Phone number was changed to ‘01234 000111’ by someone else. Save again to replace it "
+        "Telephone number was changed to ‘01234 000111’ by someone else. Save again to replace it "
         "with what you entered"
     ]
     shown = form_values(html)
@@ -219,7 +222,7 @@ def test_a_clash_on_a_child_names_the_field_and_the_saved_value(app, pair):
     ]
     notice = _warning(html)
     assert "Does the child have an education, health and care (EHC) plan?: ‘Yes’" in notice
-    assert "Date of the EHC plan (if they have one): ‘1 September 2022’" in notice
+    assert "Date of the EHC plan: ‘1 September 2022’" in notice
     shown = form_values(html)
     assert shown["school"] == "Other School" and shown["gender"] == "other"
     assert shown["ehc_plan"] == "yes" and shown["ehc_plan_date"] == ["01", "09", "2022"]
@@ -294,3 +297,52 @@ def test_siblings_professionals_and_registrations_are_locked_too(app, pair, make
     model = {"sibling": FamilyMember, "professional": Professional}.get(kind, TargetedRegistration)
     with app.app_context():
         assert getattr(db.session.get(model, row.id), field) == b
+
+
+# --- Eligibility criteria (administrators in two tabs) -----------------------------------------
+
+
+def test_second_save_of_a_criterion_is_refused_not_lost(app, browser_as, make_user):
+    from casework.models import EligibilityCriterion
+
+    with app.app_context():
+        criterion = services.save_criterion({"tier": "targeted", "text": "Needs support"})
+        db.session.commit()
+        criterion_id = criterion.id
+        assert criterion.version == 1
+    first = browser_as(Role.ADMINISTRATOR)
+    second = browser_as(user=make_user(Role.ADMINISTRATOR, name="Ada Admin"))
+    url = f"/casework/criteria/{criterion_id}/edit"
+    mine = form_values(first.get(url).get_data(as_text=True))
+    theirs = form_values(second.get(url).get_data(as_text=True))
+    assert mine["version"] == "1" and mine["loaded"]
+    assert first.post(url, {**mine, "text": "Needs support to join in"}).status_code == 302
+
+    late = second.post(url, {**theirs, "text": "Needs help with activities"})
+    html = late.get_data(as_text=True)
+    assert late.status_code == 200
+    assert "Someone else changed this criterion while you were editing it" in _warning(html)
+    assert _errors(html) == [
+        "Wording was changed to ‘Needs support to join in’ by someone else. Save again to "
+        "replace it with what you entered"
+    ]
+    shown = form_values(html)
+    assert shown["text"] == "Needs help with activities" and shown["version"] == "2"
+    with app.app_context():
+        assert db.session.get(EligibilityCriterion, criterion_id).text == "Needs support to join in"
+    assert second.post(url, shown).status_code == 302
+    with app.app_context():
+        saved = db.session.get(EligibilityCriterion, criterion_id)
+        assert (saved.text, saved.version) == ("Needs help with activities", 3)
+
+
+def test_the_criterion_service_checks_the_version(app):
+    with app.app_context():
+        criterion = services.save_criterion({"tier": "targeted", "text": "Needs support"})
+        db.session.commit()
+        data = {"tier": "targeted", "text": "Changed", "sort_order": 0, "active": True}
+        services.save_criterion(data, criterion, expected_version=1)
+        db.session.commit()
+        with pytest.raises(services.StaleEdit, match="this criterion"):
+            services.save_criterion({**data, "text": "Again"}, criterion, expected_version=1)
+        db.session.rollback()

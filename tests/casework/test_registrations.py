@@ -498,3 +498,192 @@ def test_demo_registrations_name_targeted_services_that_fit(app):
         count = len(rows)
         casework_demo.load(random.Random("2026:casework"))  # again: nothing added
         assert db.session.scalar(select(func.count()).select_from(TargetedRegistration)) == count
+
+
+# --- Overlaps, sensible dates and what the messages call the fields ---------------------------
+
+
+def test_the_same_service_cannot_be_registered_twice_for_overlapping_dates(
+    app, framework, eligible_child
+):
+    child_id, worker = eligible_child
+    service_id = framework(name="Climbing Club", provider={"name": "Kestrel Trust"})
+    start = TODAY - dt.timedelta(days=10)
+    with app.app_context():
+        first = _save(
+            child_id,
+            worker,
+            provider_service_id=str(service_id),
+            from_date=start,
+            to_date=start + dt.timedelta(days=90),
+        )
+        with pytest.raises(services.CaseworkError) as exc:
+            _save(
+                child_id,
+                worker,
+                provider_service_id=str(service_id),
+                from_date=start + dt.timedelta(days=30),
+            )
+        on = start.strftime("%-d %B %Y")
+        until = (start + dt.timedelta(days=90)).strftime("%-d %B %Y")
+        assert str(exc.value) == (
+            f"Amelia is already registered for Climbing Club – Kestrel Trust from {on} to "
+            f"{until}: change that registration, or choose dates that do not overlap it"
+        )
+        assert exc.value.field == "from_date"
+        # After the first one ends: fine. And changing the first one is no clash with itself.
+        _save(
+            child_id,
+            worker,
+            provider_service_id=str(service_id),
+            from_date=start + dt.timedelta(days=91),
+        )
+        _save(
+            child_id,
+            worker,
+            first,
+            provider_service_id=str(service_id),
+            from_date=start,
+            to_date=start + dt.timedelta(days=60),
+        )
+        assert _reg_count(child_id) == 2
+
+
+def test_an_open_ended_registration_overlaps_everything_after_it(app, framework, eligible_child):
+    child_id, worker = eligible_child
+    service_id = framework()
+    with app.app_context():
+        _save(child_id, worker, provider_service_id=str(service_id), from_date=TODAY)
+        with pytest.raises(services.CaseworkError, match="from .* onwards: change that"):
+            _save(
+                child_id,
+                worker,
+                provider_service_id=str(service_id),
+                from_date=TODAY + dt.timedelta(days=200),
+                to_date=TODAY + dt.timedelta(days=300),
+            )
+
+
+def test_the_same_activity_not_on_the_framework_cannot_overlap_either(app, eligible_child):
+    child_id, worker = eligible_child
+    with app.app_context():
+        _save(child_id, worker, provider_service_id="other", activity="Village cricket")
+        with pytest.raises(services.CaseworkError, match="already registered for Village cricket"):
+            _save(child_id, worker, provider_service_id="other", activity="  village   CRICKET ")
+        _save(child_id, worker, provider_service_id="other", activity="Village football")
+        assert _reg_count(child_id) == 2
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "field", "message"),
+    [
+        (
+            TODAY + dt.timedelta(days=400),
+            None,
+            "from_date",
+            "From must be no more than a year from today",
+        ),
+        (
+            TODAY,
+            TODAY + dt.timedelta(days=5 * 366 + 1),
+            "to_date",
+            "To must be no more than 5 years after From",
+        ),
+        (TODAY, dt.date(2126, 1, 1), "to_date", "To must be no more than 5 years after From"),
+        (TODAY, TODAY - dt.timedelta(days=1), "to_date", "To must be the same as or after From"),
+    ],
+)
+def test_dates_must_be_sensible(app, eligible_child, start, end, field, message):
+    child_id, worker = eligible_child
+    with app.app_context():
+        with pytest.raises(services.CaseworkError, match=message) as exc:
+            _save(
+                child_id,
+                worker,
+                provider_service_id="other",
+                activity="Village cricket",
+                from_date=start,
+                to_date=end,
+            )
+        assert exc.value.field == field
+
+
+def test_a_registration_ends_before_the_young_persons_26th_birthday(
+    app, make_child, make_criteria, team_and_worker
+):
+    team, worker = team_and_worker
+    crit = make_criteria()
+    born = years_ago(26) + dt.timedelta(days=100)  # 26 in 100 days
+    child_id = make_child(team=team, worker=worker, date_of_birth=born)
+    with app.app_context():
+        services.record_decision(
+            db.session.get(Child, child_id),
+            _user(worker),
+            tier="targeted",
+            criterion_ids=crit["targeted"][:1],
+            rationale="Meets the criteria",
+            decided_on=TODAY,
+            review_date=TODAY + dt.timedelta(days=90),
+        )
+        birthday = born.replace(year=born.year + 26)
+        with pytest.raises(services.CaseworkError) as exc:
+            _save(
+                child_id,
+                worker,
+                provider_service_id="other",
+                activity="Village cricket",
+                to_date=birthday,
+            )
+        assert exc.value.field == "to_date"
+        assert str(exc.value) == (
+            f"To must be before Amelia's 26th birthday, {birthday.strftime('%-d %B %Y')}"
+        )
+        with pytest.raises(services.CaseworkError, match="From must be before Amelia's 26th"):
+            _save(
+                child_id,
+                worker,
+                provider_service_id="other",
+                activity="Village cricket",
+                from_date=birthday + dt.timedelta(days=1),
+            )
+        _save(
+            child_id,
+            worker,
+            provider_service_id="other",
+            activity="Village cricket",
+            to_date=birthday - dt.timedelta(days=1),
+        )
+
+
+def test_messages_name_the_fields_as_they_are_labelled(app, browser_as, eligible_child):
+    child_id, worker = eligible_child
+    browser = browser_as(user=worker)
+    url = f"/casework/children/{child_id}/registrations/new"
+    with app.app_context():
+        born = db.session.get(Child, child_id).date_of_birth
+    html = browser.post(
+        url,
+        _form(
+            provider_service_id="other",
+            activity="Village cricket",
+            from_date=_parts(born - dt.timedelta(days=1)),
+        ),
+    ).get_data(as_text=True)
+    assert _errors(html) == [
+        f"From must be on or after the child's date of birth, {born.strftime('%-d %B %Y')}"
+    ]
+    html = browser.post(
+        url,
+        _form(
+            provider_service_id="other",
+            activity="Village cricket",
+            to_date=_parts(TODAY - dt.timedelta(days=1)),
+        ),
+    ).get_data(as_text=True)
+    assert _errors(html) == ["To must be the same as or after From"]
+    html = browser.post(
+        url,
+        _form(provider_service_id="other", activity="Village cricket", to_date=["31", "2", "2027"]),
+    ).get_data(as_text=True)
+    assert _errors(html) == ["To must be a real date"]
+    assert "Start date" not in html and "End date" not in html

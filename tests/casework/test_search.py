@@ -159,3 +159,22 @@ def test_demo_children_have_search_names_and_one_record_per_nhs_number(app):
             )
         )
         assert repeated == 0
+
+
+def test_a_bare_number_finds_the_case_with_that_number(app, children, make_child):
+    with app.app_context():
+        child = db.session.scalar(db.select(Child).where(Child.first_name == "Neil"))
+        number = int(child.case_number[1:])
+        for q in (str(number), f"{number:06d}", f" {number} ", child.case_number.lower()):
+            assert _found(children, q) == ["Neil Ashworth"], q
+        assert _found(children, "9999999") == []  # seven digits: not a case number
+        assert _found(children, "٤") == []  # only ASCII digits are a number
+
+
+def test_a_bare_number_still_finds_names_that_start_with_it(
+    app, children, make_child, team_and_worker
+):
+    team, worker = team_and_worker
+    make_child(team=team, worker=children, first_name="4ever", last_name="Quirke")
+    with app.app_context():
+        assert "4ever Quirke" in _found(children, "4")

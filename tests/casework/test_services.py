@@ -287,7 +287,7 @@ def test_targeted_registration_needs_an_eligibility_decision(
     data = {"activity": "Sailing club", "from_date": TODAY, "to_date": TODAY - dt.timedelta(1)}
     with app.app_context():
         child, user = db.session.get(Child, child_id), _user(worker)
-        with pytest.raises(services.CaseworkError, match="after the start|on or after"):
+        with pytest.raises(services.CaseworkError, match="To must be the same as or after From"):
             services.add_registration(child, user, data)
         with pytest.raises(services.CaseworkError, match="eligibility decision"):
             services.add_registration(child, user, {**data, "to_date": None})

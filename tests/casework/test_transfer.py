@@ -132,3 +132,44 @@ def test_transfer_rules(app, browser_as, teams):
         assert db.session.scalar(select(Allocation.kind).order_by(Allocation.id.desc())) == (
             "allocation"
         )
+
+
+def test_a_team_without_a_manager_is_marked_and_a_case_cannot_wait_there(
+    app, browser_as, make_team, make_user, teams
+):
+    t = teams
+    empty = make_team("Harbour Team")
+    lone = make_user(Role.PRACTITIONER, teams=[empty], name="Lee Lone")
+    browser = browser_as(user=t["manager"])
+    url = f"/casework/children/{t['child_id']}/transfer"
+    page = browser.get(url).get_data(as_text=True)
+    options = page.split('id="team"', 1)[1].split("</select>", 1)[0]
+    assert "Harbour Team (no team manager)" in options
+    assert "Saltcoast Team (no team manager)" not in options
+    refused = browser.post(url, {"team": str(empty.id), "worker": "", "reason": "Moved"})
+    assert refused.status_code == 200
+    assert _errors(refused.get_data(as_text=True)) == [
+        "Harbour Team has no team manager to allocate the case: select a practitioner in "
+        "Harbour Team, or ask an administrator to add a team manager to the team first"
+    ]
+    with app.app_context():
+        assert db.session.get(Child, t["child_id"]).allocated_team_id == t["team"].id
+    # To a named practitioner it goes, with a warning that no manager oversees the team.
+    done = browser.post(url, {"team": str(empty.id), "worker": str(lone.id), "reason": "Moved"})
+    assert done.status_code == 302
+    flashed = browser.get(done.headers["Location"]).get_data(as_text=True)
+    assert "Harbour Team has no team manager" in flashed
+    with app.app_context():
+        assert db.session.get(Child, t["child_id"]).allocated_worker_id == lone.id
+
+
+def test_a_disabled_manager_is_no_manager(app, make_team, make_user, teams):
+    t = teams
+    team = make_team("Dormant Team")
+    gone = make_user(Role.TEAM_MANAGER, teams=[team], name="Gone Manager")
+    with app.app_context():
+        db.session.get(User, gone.id).enabled = False
+        db.session.commit()
+        child = db.session.get(Child, t["child_id"])
+        with pytest.raises(services.CaseworkError, match="Dormant Team has no team manager"):
+            services.transfer(child, _user(t["manager"]), db.session.get(Team, team.id), None, "x")

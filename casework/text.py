@@ -1,0 +1,128 @@
+"""What casework accepts as text: no hidden characters, names with single spaces, UK telephone
+numbers. The services apply these rules (``line``, ``long_text``, ``phone``); the forms apply
+the same ones to every field (``TextRulesForm``), so each field gets its own message.
+
+Hidden characters are the Unicode control (Cc) and format (Cf) characters: zero-width spaces
+and joiners, direction marks and overrides, the byte order mark, escape and bell. They make two
+names that look the same differ (so a likely duplicate is missed, and search cannot find the
+record), make a name look blank ("\u200b\u200b"), or reverse what text appears to say.
+
+- One-line fields (names, roles, addresses, phone numbers, summaries): none at all.
+- Long text (notes, needs, reasons): line breaks and tabs are what long text is made of, and
+  three format characters are part of ordinary writing, so they stay: the soft hyphen, and the
+  zero-width joiner and non-joiner, which build emoji and are needed to write some languages
+  (Persian, Hindi). Every other control or format character is refused.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from flask_wtf import FlaskForm
+from wtforms.validators import ValidationError
+
+from .rules import CaseworkError
+
+HIDDEN_MESSAGE = (
+    "{label} must not contain hidden characters, such as zero-width spaces: type it again "
+    "instead of pasting it"
+)
+PHONE_MESSAGE = "Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
+
+_LONG_TEXT_ALLOWED = frozenset("\t\n\r\u00ad\u200c\u200d")
+# What a telephone number is written with: digits, spaces, a leading +, brackets, hyphens.
+_PHONE = re.compile(r"\+?[0-9 ()\-]+", re.ASCII)
+
+
+def hidden_characters(text: str | None, *, multiline: bool = False) -> bool:
+    """Whether `text` has a control or format character (see the module's docstring)."""
+    for ch in text or "":
+        if unicodedata.category(ch) in ("Cc", "Cf"):
+            if not (multiline and ch in _LONG_TEXT_ALLOWED):
+                return True
+    return False
+
+
+def hidden_message(label: str) -> str:
+    return HIDDEN_MESSAGE.format(label=label)
+
+
+def line(data: dict, key: str, label: str, *, name: bool = False) -> str:
+    """A one-line field from `data`, trimmed (a name also has its inner spaces closed up);
+    CaseworkError if it has hidden characters."""
+    value = data.get(key) or ""
+    if hidden_characters(value):
+        raise CaseworkError(hidden_message(label), key)
+    return " ".join(value.split()) if name else value.strip()
+
+
+def long_text(data: dict, key: str, label: str) -> str:
+    """A long-text field from `data`, trimmed; CaseworkError if it has hidden characters."""
+    value = data.get(key) or ""
+    if hidden_characters(value, multiline=True):
+        raise CaseworkError(hidden_message(label), key)
+    return value.strip()
+
+
+def phone_problem(value: str | None) -> str | None:
+    """The message for something that is not a UK telephone number (None if it is one, or
+    empty): digits, spaces, a leading +, brackets and hyphens, with 10 to 13 digits."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    digits = sum(ch.isdigit() for ch in value)
+    if not _PHONE.fullmatch(value) or not 10 <= digits <= 13:
+        return PHONE_MESSAGE
+    return None
+
+
+def phone(data: dict, key: str = "phone") -> str:
+    value = (data.get(key) or "").strip()
+    if phone_problem(value):
+        raise CaseworkError(PHONE_MESSAGE, key)
+    return value
+
+
+# --- The form side ----------------------------------------------------------------------------
+
+_LINE_TYPES = ("StringField",)
+_LONG_TYPES = ("TextAreaField",)
+
+
+def _label(field) -> str:
+    text = field.label.text if field.label else field.name
+    return text.removesuffix(" (optional)").split(",")[0].split(" (")[0].strip()
+
+
+def _no_hidden_characters(multiline: bool):
+    def check(form, field):
+        if isinstance(field.data, str) and hidden_characters(field.data, multiline=multiline):
+            name = getattr(form, "message_names", {}).get(field.name) or _label(field)
+            raise ValidationError(hidden_message(name))
+
+    return check
+
+
+def telephone(form, field):
+    """A WTForms validator: a UK telephone number, or nothing."""
+    problem = phone_problem(field.data)
+    if problem:
+        raise ValidationError(problem)
+
+
+class TextRulesForm(FlaskForm):
+    """A form whose one-line fields (StringField) and long text (TextAreaField) refuse hidden
+    characters, each with its own message, after the field's own checks. A message calls a
+    field by its label, or by ``message_names[field name]`` where the label is a question."""
+
+    message_names: dict[str, str] = {}
+
+    def validate(self, extra_validators=None):
+        extra = {name: list(checks) for name, checks in (extra_validators or {}).items()}
+        for field in self:
+            if field.type in _LINE_TYPES:
+                extra.setdefault(field.name, []).append(_no_hidden_characters(False))
+            elif field.type in _LONG_TYPES:
+                extra.setdefault(field.name, []).append(_no_hidden_characters(True))
+        return super().validate(extra_validators=extra)
