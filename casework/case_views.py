@@ -16,7 +16,7 @@ from core.parsing import whole_number
 from core.roles import Role
 from core.templating import govuk_date
 
-from . import locking, services
+from . import services
 from .decision_forms import CRITERIA_FIELDS
 from .forms import (
     AllocationForm,
@@ -27,7 +27,7 @@ from .forms import (
     grouped_choices,
 )
 from .models import DECISION_TIERS
-from .web import ROLES, blueprint, closed_redirect, load_child, save_form
+from .web import ROLES, blueprint, closed_redirect, load_child, locked_form_page, save_form
 
 # --- Referral, allocation, transfer ----------------------------------------------------------
 
@@ -209,10 +209,7 @@ def decision_new(child_id):
 @blueprint.route("/children/<int:child_id>/registrations/new", methods=["GET", "POST"])
 @roles_required(*ROLES)
 def registration_new(child_id):
-    child = load_child(child_id)
-    if child.is_closed:
-        return closed_redirect(child)
-    return _registration_form(child, None)
+    return _registration_form(load_child(child_id), None)
 
 
 @blueprint.route(
@@ -221,40 +218,30 @@ def registration_new(child_id):
 @roles_required(*ROLES)
 def registration_edit(child_id, reg_id):
     child = load_child(child_id)
-    reg = services.get_registration(child, reg_id)
-    if child.is_closed:
-        return closed_redirect(child)
-    return _registration_form(child, reg)
+    return _registration_form(child, services.get_registration(child, reg_id))
 
 
 def _registration_form(child, reg):
-    form = RegistrationForm()
-    form.provider_service_id.choices = grouped_choices(
-        services.registration_service_options(child, reg.provider_service_id if reg else None)
-    )
-    if request.method == "GET" and reg is not None:
-        locking.start_editing(form, reg)
-    problem = conflict = None
-    if form.validate_on_submit():
-        saved, problem, conflict = save_form(
-            form,
-            lambda version: services.save_registration(
-                child, current_user, form.registration_data(), reg, expected_version=version
-            ),
-            record=reg,
-            child=child,
+    def make_form():
+        form = RegistrationForm()
+        form.provider_service_id.choices = grouped_choices(
+            services.registration_service_options(child, reg.provider_service_id if reg else None)
         )
-        if saved is not None:
-            flash("Registration saved.", "success")
-            for warning in services.registration_warnings(child, saved):
-                flash(f"Check this registration: {warning}", "warning")
-            return redirect(url_for("casework.child", child_id=child.id, _anchor="registrations"))
-    title = "Register for a targeted short break" if reg is None else "Change a registration"
-    return render_template(
-        "casework/form.html",
-        form=form,
+        return form
+
+    def done(saved):
+        flash("Registration saved.", "success")
+        for warning in services.registration_warnings(child, saved):
+            flash(f"Check this registration: {warning}", "warning")
+        return redirect(url_for("casework.child", child_id=child.id, _anchor="registrations"))
+
+    return locked_form_page(
+        make_form,
+        lambda form, version: services.save_registration(
+            child, current_user, form.registration_data(), reg, expected_version=version
+        ),
+        done,
+        record=reg,
         child=child,
-        title=title,
-        problem=problem,
-        conflict=conflict,
+        title="Register for a targeted short break" if reg is None else "Change a registration",
     )

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, url_for
 
 from core.access import roles_required
 from core.extensions import db
 from core.roles import Role
 
-from . import locking, services
+from . import services
 from .forms import CriterionForm
 from .models import CRITERION_TIERS, EligibilityCriterion
-from .web import blueprint, save_form
+from .web import blueprint, locked_form_page, saved_redirect
 
 
 @blueprint.get("/criteria")
@@ -40,28 +40,13 @@ def criterion_edit(criterion_id):
 
 
 def _criterion_form(criterion):
-    form = CriterionForm()
-    if request.method == "GET" and criterion is not None:
-        locking.start_editing(form, criterion)
-    problem = conflict = None
-    if form.validate_on_submit():
-        saved, problem, conflict = save_form(
-            form,
-            lambda version: services.save_criterion(
-                form.criterion_data(), criterion, expected_version=version
-            ),
-            record=criterion,
-        )
-        if saved is not None:
-            flash("Eligibility criterion saved.", "success")
-            return redirect(url_for("casework.criteria"))
-    title = "Add an eligibility criterion" if criterion is None else "Change a criterion"
-    return render_template(
-        "casework/form.html",
-        form=form,
-        child=None,
-        title=title,
-        problem=problem,
-        conflict=conflict,
+    return locked_form_page(
+        CriterionForm,
+        lambda form, version: services.save_criterion(
+            form.criterion_data(), criterion, expected_version=version
+        ),
+        lambda _saved: saved_redirect("Eligibility criterion saved.", url_for("casework.criteria")),
+        record=criterion,
+        title="Add an eligibility criterion" if criterion is None else "Change a criterion",
         back=url_for("casework.criteria"),
     )

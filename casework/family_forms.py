@@ -74,7 +74,7 @@ class CarerForm(LockedForm):
     )
     submit = SubmitField("Save carer", widget=GovSubmitInput())
 
-    def member_data(self) -> dict:
+    def person_data(self) -> dict:
         return {
             "kind": "carer",
             "name": self.name.data,
@@ -116,7 +116,7 @@ class SiblingForm(LockedForm):
     )
     submit = SubmitField("Save sibling", widget=GovSubmitInput())
 
-    def member_data(self) -> dict:
+    def person_data(self) -> dict:
         return {
             "kind": "sibling",
             "name": self.name.data,
@@ -155,7 +155,7 @@ class ProfessionalForm(LockedForm):
     )
     submit = SubmitField("Save professional", widget=GovSubmitInput())
 
-    def professional_data(self) -> dict:
+    def person_data(self) -> dict:
         return {
             k: getattr(self, k).data for k in ("name", "role", "organisation", "phone", "email")
         }

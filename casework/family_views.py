@@ -2,62 +2,50 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import url_for
 
 from core.access import roles_required
 
-from . import locking, services
+from . import services
 from .forms import CarerForm, ProfessionalForm, SiblingForm
-from .web import ROLES, blueprint, closed_redirect, load_child, save_form
+from .web import ROLES, blueprint, load_child, locked_form_page, saved_redirect
+
+
+def _person_form(child, record, make_form, save, anchor: str, title: str, what: str):
+    """A form for one of the child's people, new (``record`` None) or changed: saved with
+    ``save(child, form.person_data(), record, expected_version=...)``, then back to the child's
+    page at ``anchor``, saying "{what}{name} saved."."""
+    return locked_form_page(
+        make_form,
+        lambda form, version: save(child, form.person_data(), record, expected_version=version),
+        lambda saved: saved_redirect(
+            f"{what}{saved.name} saved.",
+            url_for("casework.child", child_id=child.id, _anchor=anchor),
+        ),
+        record=record,
+        child=child,
+        title=title,
+    )
 
 
 def _member_form(child, kind, member=None):
-    form = (CarerForm if kind == "carer" else SiblingForm)()
-    if request.method == "GET" and member is not None:
-        locking.start_editing(form, member)
-    problem = conflict = None
-    if form.validate_on_submit():
-        saved, problem, conflict = save_form(
-            form,
-            lambda version: services.save_family_member(
-                child, form.member_data(), member, expected_version=version
-            ),
-            record=member,
-            child=child,
-        )
-        if saved is not None:
-            what = "Carer" if kind == "carer" else "Sibling"
-            flash(f"{what} {saved.name} saved.", "success")
-            return redirect(url_for("casework.child", child_id=child.id, _anchor="family"))
+    form, what = (CarerForm, "Carer ") if kind == "carer" else (SiblingForm, "Sibling ")
     title = ("Add" if member is None else "Change") + (
         " a parent or carer" if kind == "carer" else " a sibling"
     )
-    return render_template(
-        "casework/form.html",
-        form=form,
-        child=child,
-        title=title,
-        problem=problem,
-        conflict=conflict,
-    )
+    return _person_form(child, member, form, services.save_family_member, "family", title, what)
 
 
 @blueprint.route("/children/<int:child_id>/carers/new", methods=["GET", "POST"])
 @roles_required(*ROLES)
 def carer_new(child_id):
-    child = load_child(child_id)
-    if child.is_closed:
-        return closed_redirect(child)
-    return _member_form(child, "carer")
+    return _member_form(load_child(child_id), "carer")
 
 
 @blueprint.route("/children/<int:child_id>/siblings/new", methods=["GET", "POST"])
 @roles_required(*ROLES)
 def sibling_new(child_id):
-    child = load_child(child_id)
-    if child.is_closed:
-        return closed_redirect(child)
-    return _member_form(child, "sibling")
+    return _member_form(load_child(child_id), "sibling")
 
 
 @blueprint.route("/children/<int:child_id>/family/<int:member_id>/edit", methods=["GET", "POST"])
@@ -65,46 +53,19 @@ def sibling_new(child_id):
 def family_edit(child_id, member_id):
     child = load_child(child_id)
     member = services.get_family_member(child, member_id)
-    if child.is_closed:
-        return closed_redirect(child)
     return _member_form(child, member.kind, member)
 
 
 def _professional_form(child, prof=None):
-    form = ProfessionalForm()
-    if request.method == "GET" and prof is not None:
-        locking.start_editing(form, prof)
-    problem = conflict = None
-    if form.validate_on_submit():
-        saved, problem, conflict = save_form(
-            form,
-            lambda version: services.save_professional(
-                child, form.professional_data(), prof, expected_version=version
-            ),
-            record=prof,
-            child=child,
-        )
-        if saved is not None:
-            flash(f"{saved.name} saved.", "success")
-            return redirect(url_for("casework.child", child_id=child.id, _anchor="professionals"))
     title = "Add a professional" if prof is None else "Change a professional's details"
-    return render_template(
-        "casework/form.html",
-        form=form,
-        child=child,
-        title=title,
-        problem=problem,
-        conflict=conflict,
-    )
+    save = services.save_professional
+    return _person_form(child, prof, ProfessionalForm, save, "professionals", title, "")
 
 
 @blueprint.route("/children/<int:child_id>/professionals/new", methods=["GET", "POST"])
 @roles_required(*ROLES)
 def professional_new(child_id):
-    child = load_child(child_id)
-    if child.is_closed:
-        return closed_redirect(child)
-    return _professional_form(child)
+    return _professional_form(load_child(child_id))
 
 
 @blueprint.route(
@@ -113,7 +74,4 @@ def professional_new(child_id):
 @roles_required(*ROLES)
 def professional_edit(child_id, prof_id):
     child = load_child(child_id)
-    prof = services.get_professional(child, prof_id)
-    if child.is_closed:
-        return closed_redirect(child)
-    return _professional_form(child, prof)
+    return _professional_form(child, services.get_professional(child, prof_id))

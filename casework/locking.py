@@ -5,7 +5,7 @@ an eligibility criterion.
 The model has a ``version`` column (the mapper's ``version_id_col``). Its form (``LockedForm``)
 carries two hidden fields: ``version``, the version the person started from, and ``loaded``, a
 fingerprint of each field's value as it was shown to them (a short hash per field: it reveals
-nothing the form does not already show).
+nothing the form does not already show; see core.locking).
 
 The service compares the version (``check_version``) and flushes (``flush``): either refusal
 raises ``StaleEdit``. The view then calls ``reconcile(form, record)`` (after rolling back), which
@@ -24,13 +24,13 @@ save from the same page goes through unless someone saves yet again in between.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField
 
+from core import locking as core_locking
 from core.extensions import db
 from core.parsing import whole_number
 
@@ -45,7 +45,6 @@ _WHAT = {
     "targeted_registration": "this registration while you were editing it",
     "eligibility_criterion": "this criterion while you were editing it",
 }
-_SKIP = ("CSRFTokenField", "HiddenField", "SubmitField")
 
 
 def stale_message(record) -> str:
@@ -95,10 +94,6 @@ class LockedForm(TextRulesForm):
         raise NotImplementedError
 
 
-def locked_fields(form) -> list:
-    return [f for f in form if f.type not in _SKIP]
-
-
 def _plain(value) -> str:
     if value is None:
         return ""
@@ -109,21 +104,8 @@ def _plain(value) -> str:
     return str(value).strip().replace("\r\n", "\n")
 
 
-def _digest(value) -> str:
-    return hashlib.sha256(_plain(value).encode()).hexdigest()[:12]
-
-
-def fingerprint(form) -> str:
-    return ";".join(f"{f.name}={_digest(f.data)}" for f in locked_fields(form))
-
-
-def _parse(text: str | None) -> dict[str, str]:
-    out = {}
-    for part in (text or "").split(";"):
-        name, _, digest = part.partition("=")
-        if name and digest:
-            out[name] = digest
-    return out
+def _fingerprints(form) -> dict[str, str]:
+    return core_locking.fingerprints(core_locking.form_values(form), _plain)
 
 
 def expected_version(form) -> int | None:
@@ -133,8 +115,7 @@ def expected_version(form) -> int | None:
 def start_editing(form: LockedForm, record) -> None:
     """Fill a form to edit `record` (a GET), with its version and fingerprint."""
     form.fill_from(record)
-    form.version.data = str(record.version)
-    form.loaded.data = fingerprint(form)
+    core_locking.move_to_saved(form, record, _fingerprints(form))
 
 
 @dataclass
@@ -207,20 +188,20 @@ def reconcile(form: LockedForm, record) -> Conflict:
     db.session.refresh(record)
     current = type(form)(formdata=None, meta={"csrf": False})
     current.fill_from(record)
-    loaded = _parse(form.loaded.data)
+    loaded = core_locking.decode(form.loaded.data)
+    now, typed = _fingerprints(current), _fingerprints(form)
+    moved = set(core_locking.changed_since(loaded, now))
     conflict = Conflict(record, stale_message(record))
-    for f in locked_fields(form):
-        now = current[f.name].data
-        then = loaded.get(f.name)
-        now_digest, typed_digest = _digest(now), _digest(f.data)
-        if then is not None and now_digest == then:
+    for f in core_locking.form_fields(form):
+        if f.name not in moved:
             continue  # the other person left it alone
-        if typed_digest == now_digest:
+        if typed[f.name] == now[f.name]:
             continue  # both made the same change, or (unknown start) nothing differs
-        change = Change(_label(f), shown_value(f, now))
-        if then is not None and typed_digest == then:
+        saved = current[f.name].data
+        change = Change(_label(f), shown_value(f, saved))
+        if loaded.get(f.name) == typed[f.name]:
             # Only the other person changed it: show their value, so saving keeps it.
-            f.data = now
+            f.data = saved
             f.raw_data = None
             f.process_errors = []
             conflict.taken.append(change)
@@ -233,8 +214,7 @@ def reconcile(form: LockedForm, record) -> Conflict:
             conflict.clashes.append(change)
     if conflict.clashes:
         form._errors = None  # recompute form.errors from the fields
-    form.version.data = str(record.version)
-    form.loaded.data = fingerprint(current)
+    core_locking.move_to_saved(form, record, now)
     if not conflict.nothing_changed:
         conflict.by = _last_saved_by(record)
     return conflict

@@ -23,8 +23,8 @@ from core.parsing import whole_number
 from core.reference import AGE_BANDS, CIN_DISABILITY_CATEGORIES, age_on, localities, locality_labels
 from core.roles import Role
 
-from . import locking, services
 from . import search as search_module
+from . import services
 from . import timeline as chronology
 from .forms import ChildForm, NewChildForm, SearchForm
 from .models import (
@@ -35,7 +35,15 @@ from .models import (
     REFERRAL_SOURCES,
     RELATIONSHIPS,
 )
-from .web import ROLES, blueprint, closed_redirect, load_child, past_last_page, save_form
+from .web import (
+    ROLES,
+    blueprint,
+    load_child,
+    locked_form_page,
+    past_last_page,
+    save_form,
+    saved_redirect,
+)
 
 # The query-string keys of a search: any of them makes it a search, and is audited.
 SEARCH_KEYS = ("q", "age_band", "locality", "disability", "tier", "worker", "status")
@@ -230,32 +238,24 @@ def child(child_id):
 @roles_required(*ROLES)
 def child_edit(child_id):
     child = load_child(child_id)
-    if child.is_closed:
-        return closed_redirect(child)
-    form = ChildForm()
-    form.locality.choices = _locality_choices(child.locality)
-    problem = conflict = None
-    if request.method == "GET":
-        locking.start_editing(form, child)
-    elif form.validate_on_submit():
-        saved, problem, conflict = save_form(
-            form,
-            lambda version: services.update_child(
-                child, form.child_data(), form.disabilities.data, version, by=current_user
-            ),
-            record=child,
-            child=child,
-        )
-        if saved is not None:
-            flash("Details saved.", "success")
-            return redirect(url_for("casework.child", child_id=child.id))
-    return render_template(
-        "casework/child_form.html",
-        form=form,
+
+    def make_form():
+        form = ChildForm()
+        form.locality.choices = _locality_choices(child.locality)
+        return form
+
+    return locked_form_page(
+        make_form,
+        lambda form, version: services.update_child(
+            child, form.child_data(), form.disabilities.data, version, by=current_user
+        ),
+        lambda _saved: saved_redirect(
+            "Details saved.", url_for("casework.child", child_id=child.id)
+        ),
+        record=child,
         child=child,
+        template="casework/child_form.html",
         duplicates=[],
-        problem=problem,
-        conflict=conflict,
     )
 
 

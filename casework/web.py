@@ -8,7 +8,7 @@ casework.chronology_views (chronology, notes, closing) and casework.criteria_vie
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from core import audit
@@ -89,6 +89,38 @@ def save_form(form, save, *, record=None, child=None):
         return None, None, conflict
     except services.CaseworkError as exc:
         return None, apply_error(form, exc), None
+
+
+def locked_form_page(
+    make_form, save, done, *, record, child=None, template="casework/form.html", **page
+):
+    """The page of a form (``make_form()``) that adds a record (``record`` None) or changes a
+    locked one (casework.locking), on a child's case unless ``child`` is None. A closed case
+    sends the person back to it. On a GET the form starts from the saved record; a valid post
+    is saved with ``save(form, expected_version)`` through ``save_form``, and ``done(saved)``
+    gives the response. Otherwise ``template`` shows the form, with ``page``, any problem and
+    any conflict."""
+    if child is not None and child.is_closed:
+        return closed_redirect(child)
+    form = make_form()
+    if request.method == "GET" and record is not None:
+        locking.start_editing(form, record)
+    problem = conflict = None
+    if form.validate_on_submit():
+        saved, problem, conflict = save_form(
+            form, lambda version: save(form, version), record=record, child=child
+        )
+        if saved is not None:
+            return done(saved)
+    return render_template(
+        template, form=form, child=child, problem=problem, conflict=conflict, **page
+    )
+
+
+def saved_redirect(message: str, url: str):
+    """Say that the form was saved, and go to ``url``."""
+    flash(message, "success")
+    return redirect(url)
 
 
 def past_last_page(pager, endpoint: str, **values):

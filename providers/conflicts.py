@@ -1,18 +1,18 @@
 """Edit conflicts: what someone else changed while a provider or service form was open.
 
 An edit form carries, beside the record's version, a short fingerprint of each field as it was
-when the form was opened (``loaded``). When the version has moved on, the fields whose saved
-value no longer matches its fingerprint are the ones the other person changed; their saved
-values are shown so that saving again is a deliberate choice. The fingerprints only describe;
-the version check is what refuses a stale change, so a tampered fingerprint can mislead no one
-but its sender.
+when the form was opened (``loaded``, see ``core.locking``). When the version has moved on, the
+fields whose saved value no longer matches its fingerprint are the ones the other person
+changed; their saved values are shown so that saving again is a deliberate choice. The
+fingerprints only describe; the version check is what refuses a stale change, so a tampered
+fingerprint can mislead no one but its sender.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
+from core import locking
 from core.reference import SHORT_BREAK_TYPES, locality_labels
 
 from .checks import NEEDS
@@ -41,27 +41,23 @@ CODES = {
 }
 
 
-def _digest(value) -> str:
-    return hashlib.sha256(repr(value).encode()).hexdigest()[:12]
+def fingerprints(record, fields) -> dict:
+    """{field: digest} of the record's fields now."""
+    return locking.fingerprints(locking.record_values(record, fields), repr)
 
 
-def fingerprints(record, fields) -> str:
-    """'field:digest,...' of the record's fields now (for the form's hidden ``loaded``)."""
-    return ",".join(f"{field}:{_digest(getattr(record, field))}" for field in fields)
-
-
-def _parse(loaded: str | None, fields) -> dict | None:
-    pairs = dict(part.partition(":")[::2] for part in (loaded or "").split(",") if ":" in part)
-    return pairs if all(field in pairs for field in fields) else None
+def start_from(form, record, fields) -> None:
+    """Move the form's hidden version and ``loaded`` to the record as saved now."""
+    locking.move_to_saved(form, record, fingerprints(record, fields))
 
 
 def changed_fields(record, fields, loaded: str | None, submitted: dict) -> tuple[list, bool]:
     """(fields, known): the fields someone else changed since the form was opened, with
     known=True; or, when the form did not say what it opened with, the fields whose saved
     value differs from what was submitted, with known=False."""
-    opened = _parse(loaded, fields)
-    if opened is not None:
-        return [f for f in fields if opened[f] != _digest(getattr(record, f))], True
+    opened = locking.decode(loaded)
+    if all(field in opened for field in fields):
+        return locking.changed_since(opened, fingerprints(record, fields)), True
     return [f for f in fields if f in submitted and submitted[f] != getattr(record, f)], False
 
 

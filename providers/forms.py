@@ -42,7 +42,7 @@ from .checks import (
     pence_to_pounds_text,
     text_limit,
 )
-from .conflicts import fingerprints
+from .conflicts import start_from
 from .models import (
     CAPACITY_UNITS,
     PROVIDER_KINDS,
@@ -273,8 +273,7 @@ class ProviderForm(EditForm):
                 self.direct_payments.data = "yes" if provider.direct_payments else "no"
             else:
                 getattr(self, key).data = getattr(provider, key)
-        self.version.data = str(provider.version)
-        self.loaded.data = fingerprints(provider, PROVIDER_FIELDS)
+        start_from(self, provider, PROVIDER_FIELDS)
 
 
 def _age(label, message_start):
@@ -428,8 +427,7 @@ class ServiceForm(EditForm):
         self.capacity.data = "" if service.capacity is None else str(service.capacity)
         self.rate.data = pence_to_pounds_text(service.rate_pence)
         self.published.data = "yes" if service.published else "no"
-        self.version.data = str(service.version)
-        self.loaded.data = fingerprints(service, SERVICE_FIELDS)
+        start_from(self, service, SERVICE_FIELDS)
 
 
 # The nine SE7 answers, added to ServiceForm as text areas named after the model's columns.

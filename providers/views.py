@@ -167,13 +167,34 @@ def _conflict(form, record, fields, labels, submitted: dict, exc) -> dict:
     changed and what those now hold, so that saving again is a deliberate choice."""
     changed, known = conflicts.changed_fields(record, fields, form.loaded.data, submitted)
     form.version.errors = [str(exc)]
-    form.version.data = str(record.version)
-    form.loaded.data = conflicts.fingerprints(record, fields)
+    conflicts.start_from(form, record, fields)
     rows = [
         {"key": {"text": labels[f]}, "value": {"text": conflicts.saved_text(record, f)}}
         for f in changed
     ]
     return {"known": known, "rows": rows}
+
+
+def _edit_page(form, record, check, update, fields, labels, saved, done, template, **page):
+    """The page of a provider's or service's edit form: on a GET the form starts from the
+    record; a valid post is saved with ``update`` (flash ``saved``, go to ``done``), and a
+    stale one shows what the other person changed (``_conflict``)."""
+    form.localities.choices = _locality_choices()
+    conflict = None
+    if request.method == "GET":
+        form.fill_from(record)
+    data = _submitted(form, check, form.data_for_service)
+    if data is not None:
+        try:
+            update(record, data, _version(form))
+        except services.EditConflict as exc:
+            conflict = _conflict(form, record, fields, labels, data, exc)
+        except services.ProviderError as exc:
+            _show_problems(form, exc)
+        else:
+            flash(saved, "success")
+            return redirect(done)
+    return _render(template, form=form, conflict=conflict, **page)
 
 
 # --- The directory ------------------------------------------------------------------------
@@ -300,25 +321,18 @@ def provider_detail(provider_id):
 @roles_required(*EDIT)
 def provider_edit(provider_id):
     provider = _provider_or_404(provider_id)
-    form = ProviderForm()
-    form.localities.choices = _locality_choices()
-    conflict = None
-    if request.method == "GET":
-        form.fill_from(provider)
-    data = _submitted(form, lambda d: services.check_provider(d, provider), form.data_for_service)
-    if data is not None:
-        try:
-            services.update_provider(provider, data, _version(form))
-        except services.EditConflict as exc:
-            conflict = _conflict(
-                form, provider, services.PROVIDER_FIELDS, services.PROVIDER_LABELS, data, exc
-            )
-        except services.ProviderError as exc:
-            _show_problems(form, exc)
-        else:
-            flash("Provider details saved.", "success")
-            return redirect(url_for("providers.provider_detail", provider_id=provider.id))
-    return _render("providers/provider_form.html", form=form, provider=provider, conflict=conflict)
+    return _edit_page(
+        ProviderForm(),
+        provider,
+        lambda d: services.check_provider(d, provider),
+        services.update_provider,
+        services.PROVIDER_FIELDS,
+        services.PROVIDER_LABELS,
+        "Provider details saved.",
+        url_for("providers.provider_detail", provider_id=provider.id),
+        "providers/provider_form.html",
+        provider=provider,
+    )
 
 
 # --- Services -----------------------------------------------------------------------------
@@ -350,30 +364,18 @@ def service_new(provider_id):
 @roles_required(*EDIT)
 def service_edit(service_id):
     service = _service_or_404(service_id)
-    form = ServiceForm()
-    form.localities.choices = _locality_choices()
-    conflict = None
-    if request.method == "GET":
-        form.fill_from(service)
-    data = _submitted(form, services.check_service, form.data_for_service)
-    if data is not None:
-        try:
-            services.update_service(service, data, _version(form))
-        except services.EditConflict as exc:
-            conflict = _conflict(
-                form, service, services.SERVICE_FIELDS, services.SERVICE_LABELS, data, exc
-            )
-        except services.ProviderError as exc:
-            _show_problems(form, exc)
-        else:
-            flash("Service details saved.", "success")
-            return redirect(url_for("providers.service_detail", service_id=service.id))
-    return _render(
+    return _edit_page(
+        ServiceForm(),
+        service,
+        services.check_service,
+        services.update_service,
+        services.SERVICE_FIELDS,
+        services.SERVICE_LABELS,
+        "Service details saved.",
+        url_for("providers.service_detail", service_id=service.id),
         "providers/service_form.html",
-        form=form,
         provider=service.provider,
         service=service,
-        conflict=conflict,
     )
 
 
