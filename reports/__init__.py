@@ -17,22 +17,31 @@ register(
 
 # How often Celery beat removes report files older than REPORT_RETENTION_DAYS.
 RETENTION_SCHEDULE_SECONDS = 3600.0
+# How often it looks for runs whose worker died or whose message was lost (reports.jobs).
+SWEEP_SCHEDULE_SECONDS = 60.0
 
 
 def init_app(app) -> None:
     """Called by core after the blueprint is registered: CLI, template filters, beat entry."""
     from . import services, tasks  # noqa: F401 - registers the Celery tasks
     from .cli import reports_cli
+    from .times import uk_date, uk_datetime
 
     app.cli.add_command(reports_cli)
     app.add_template_filter(lambda run: services.report_type(run.report_type).label, "report_label")
     app.add_template_filter(services.params_text, "report_params")
     app.add_template_filter(_narrative_html, "narrative_html")
+    app.add_template_filter(uk_datetime, "uk_datetime")
+    app.add_template_filter(uk_date, "uk_date")
     celery = app.extensions.get("celery")
     if celery is not None:
         celery.conf.beat_schedule["reports-expire-old-files"] = {
             "task": "reports.expire_old_files",
             "schedule": RETENTION_SCHEDULE_SECONDS,
+        }
+        celery.conf.beat_schedule["reports-sweep-lost-runs"] = {
+            "task": "reports.sweep_runs",
+            "schedule": SWEEP_SCHEDULE_SECONDS,
         }
 
 

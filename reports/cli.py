@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import click
@@ -34,6 +35,13 @@ def _check_output(output: str, suffix: str) -> Path:
         _fail(f"{output} is a folder, not a file")
     if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
         _fail(f"Cannot write to {output}: permission denied")
+    # Permissions are not the whole story (a read-only or full disk, /proc, a network share):
+    # try writing a file beside it now, before the report is made, not after.
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=f".{path.name}.", suffix=".check"):
+            pass
+    except OSError as exc:
+        _fail(f"Cannot write {output}: {exc.strerror or exc}")
     return path
 
 
@@ -68,17 +76,27 @@ def run_statement(year, output, html_output, csv_output):
     db.session.commit()
     run_id = run.id
     try:
-        runner.execute(run_id, echo=lambda text: click.echo(f"  {text}", err=True))
+        status = runner.execute(run_id, echo=lambda text: click.echo(f"  {text}", err=True))
     except Exception as exc:  # noqa: BLE001 - recorded on the run and reported below
-        runner.record_problem(run_id, exc, final=True, next_attempt=1, attempts=1)
+        runner.record_problem(run_id, exc, final=True)
         _fail(services.readable_error(exc))
     run = services.get_run(run_id)
+    if status != "done":
+        _fail(run.error or f"The report was not made ({status})")
     base = services.reports_dir(current_app)
     for fmt, target in targets.items():
         try:
             services.write_atomic(target, (base / services.stored_name(run, fmt)).read_bytes())
         except OSError as exc:
-            _fail(f"Cannot write {target}: {exc.strerror or exc}")
+            # The statement itself was made and stored: the run stays done (it can be
+            # downloaded from the reports page), and says that the copy failed.
+            problem = f"Cannot write {target}: {exc.strerror or exc}"
+            services.note_copy_failed(run, str(target), exc)
+            db.session.commit()
+            _fail(
+                f"{problem}. The statement was made and is listed on the reports page as run "
+                f"{run.id}, where it can be downloaded."
+            )
     path = targets["pdf"]
     audit.record(
         "report_generated",

@@ -3,9 +3,13 @@
 - ``report_run``: one request for a report (type, parameters), who asked and when (no one: the
   command line), its status (queued, running, done, failed, expired), progress and error text,
   the files it made (PDF, HTML and CSV, each with its SHA-256), whether it is marked
-  "Published — keep" (exempt from retention), the date of the data it was made from and how many times a
-  worker started it. ``active_key`` holds "type:parameters" while the run is queued or running
-  and is NULL otherwise; its unique index lets only one such run exist per report and parameters.
+  "Published — keep" (exempt from retention), the date of the data it was made from, whether it
+  is a draft (text not all approved), how many times a worker started it (``attempts``), which
+  worker process has it (``worker``: host and process id) and how many times it was sent to a
+  worker again after its worker died or its message was lost (``requeues``; reports.jobs).
+  ``updated_at`` is also the heartbeat of a running run. ``active_key`` holds
+  "type:parameters" while the run is queued or running and is NULL otherwise; its unique index
+  lets only one such run exist per report and parameters.
 - ``statement_narrative``: the manager-written sections of the Short Breaks Services Statement,
   one row per version (never changed except to record its approval), per financial year.
 """
@@ -14,7 +18,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
@@ -40,6 +54,8 @@ class ReportRun(db.Model):
     progress: Mapped[str] = mapped_column(String(200), default="")
     error: Mapped[str] = mapped_column(Text, default="")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    requeues: Mapped[int] = mapped_column(Integer, default=0)
+    worker: Mapped[str] = mapped_column(String(200), default="")
     active_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
@@ -50,6 +66,8 @@ class ReportRun(db.Model):
     sha256: Mapped[str] = mapped_column(String(64), default="")
     file_size: Mapped[int] = mapped_column(Integer, default=0)
     pages: Mapped[int] = mapped_column(Integer, default=0)
+    # True: some section of the text was not approved (None: made before this was recorded).
+    draft: Mapped[bool | None] = mapped_column(Boolean)
     html_path: Mapped[str] = mapped_column(String(300), default="")
     html_sha256: Mapped[str] = mapped_column(String(64), default="")
     csv_path: Mapped[str] = mapped_column(String(300), default="")

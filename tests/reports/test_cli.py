@@ -36,7 +36,12 @@ def test_the_command_writes_the_statement_pdf(app, tmp_path):
         assert event is not None and str(out) in event.detail
 
 
-def test_a_statement_made_by_the_command_line_is_listed_as_a_run(app, tmp_path, browser_as):
+def test_a_statement_made_by_the_command_line_is_listed_as_a_run(
+    app, tmp_path, browser_as, records
+):
+    with app.app_context():
+        records.child(dt.date(2015, 1, 1), since=dt.date(2025, 5, 1))
+        db.session.commit()
     out, figures = tmp_path / "statement.pdf", tmp_path / "figures.csv"
     result = _invoke(app, "--year", "2025", "--output", str(out), "--csv", str(figures))
     assert result.exit_code == 0, result.output
@@ -67,7 +72,11 @@ def test_a_year_that_has_not_started_is_refused(app, tmp_path):
 
 @pytest.mark.parametrize(
     "year, message",
-    [("1999", "between 2011 and"), ("twenty", "4 digits"), ("", "Enter the financial year")],
+    [
+        ("1999", "There are no figures for 1999 to 2000"),
+        ("twenty", "4 digits"),
+        ("", "Enter the financial year"),
+    ],
 )
 def test_a_bad_year_is_a_clear_error(app, tmp_path, year, message):
     result = _invoke(app, "--year", year, "--output", str(tmp_path / "s.pdf"))
@@ -86,8 +95,14 @@ def test_an_unwritable_path_is_a_clear_error(app, tmp_path):
     assert result.exit_code == 1 and "must end in .pdf" in result.output
 
 
-def test_a_folder_that_refuses_the_file_is_a_clear_error(app, tmp_path):
-    # /proc refuses new files even to root, after every check on the path has passed.
+def test_a_folder_that_refuses_the_file_is_a_clear_error_before_anything_is_made(
+    app, tmp_path, monkeypatch
+):
+    from reports import runner
+
+    made = []
+    monkeypatch.setattr(runner, "execute", lambda *a, **k: made.append(a) or "done")
+    # /proc refuses new files even to root, though it passes the permission checks.
     locked = tmp_path / "locked"
     locked.mkdir()
     locked.chmod(0o500)
@@ -98,3 +113,38 @@ def test_a_folder_that_refuses_the_file_is_a_clear_error(app, tmp_path):
         locked.chmod(0o700)
     assert result.exit_code == 1
     assert f"Cannot write {target}" in result.output and "Traceback" not in result.output
+    # Checked before the report was started: no run made, none listed.
+    assert made == []
+    with app.app_context():
+        assert db.session.scalars(select(ReportRun)).all() == []
+    assert not list(Path("/proc").glob(".s.pdf.*")) and not list(locked.iterdir())
+
+
+def test_a_copy_that_fails_after_the_report_is_made_is_said_on_the_run(
+    app, tmp_path, monkeypatch, browser_as
+):
+    """The statement was made and stored: the run stays done (downloadable from the reports
+    page), and says plainly that the copy to FILE failed; the command exits 1."""
+    out = tmp_path / "statement.pdf"
+    real = services.write_atomic
+
+    def full_disk(path, data):
+        if Path(path) == out:
+            raise OSError(28, "No space left on device")
+        return real(path, data)
+
+    monkeypatch.setattr(services, "write_atomic", full_disk)
+    result = _invoke(app, "--year", "2026", "--output", str(out))
+    assert result.exit_code == 1
+    assert f"Cannot write {out}: No space left on device" in result.output
+    assert "listed on the reports page as run" in result.output
+    with app.app_context():
+        (run,) = db.session.scalars(select(ReportRun)).all()
+        db.session.expunge(run)
+    assert run.status == "done" and run.sha256
+    assert f"could not copy it to {out}" in run.error and "Download it from this page" in run.error
+    assert "not copied" in run.progress
+    page = browser_as(Role.COMMISSIONER).get(f"/reports/runs/{run.id}").get_data(as_text=True)
+    assert f"could not copy it to {out}" in page
+    listing = browser_as(Role.COMMISSIONER).get("/reports/").get_data(as_text=True)
+    assert f"could not copy it to {out}" in listing

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import hashlib
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from sqlalchemy import select
 from core.extensions import db
 from core.models import AuditEvent
 from core.roles import Role
-from reports import runner, services
+from reports import jobs, runner, services
 from reports.models import ReportRun
 
 
@@ -81,16 +82,19 @@ def test_a_run_is_made_once_with_its_files_hash_and_data_date(app, commissioner)
 
 
 def test_progress_names_the_real_steps_and_the_pages_as_they_are_written(
-    app, commissioner, monkeypatch
+    app, commissioner, monkeypatch, records
 ):
+    with app.app_context():
+        records.child(dt.date(2015, 1, 1), since=dt.date(2025, 5, 1))
+        db.session.commit()
     seen = []
-    real = services.set_progress
+    real = jobs.report_progress
 
-    def record(run, text):
+    def record(run_id, attempt, text):
         seen.append(text)
-        real(run, text)
+        real(run_id, attempt, text)
 
-    monkeypatch.setattr(services, "set_progress", record)
+    monkeypatch.setattr(jobs, "report_progress", record)
     run_id, _ = _request(app, commissioner)
     _task(app).apply(args=[run_id])
     pages = _run(app, run_id).pages
@@ -105,24 +109,92 @@ def test_progress_names_the_real_steps_and_the_pages_as_they_are_written(
     assert "Counting children: register, 2026 to 2027" in seen
 
 
-def test_a_run_left_running_by_a_dead_worker_is_made_again(app, commissioner):
-    run_id, _ = _request(app, commissioner)
+def _dead_worker() -> str:
+    """The claimant of a run whose worker process was killed: this machine, a process gone."""
+    import socket
+
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return f"{socket.gethostname()}:{process.pid}"
+
+
+def _as_if_running(app, run_id, *, worker, attempts=1, idle=dt.timedelta(0), **values):
+    """As if a worker began the run (and maybe died), its last heartbeat ``idle`` ago."""
     with app.app_context():
         run = db.session.get(ReportRun, run_id)
-        services.start(run)  # as if a worker began it and was killed
+        run.status, run.attempts, run.worker = "running", attempts, worker
+        run.updated_at = run.started_at = services.utcnow() - idle
+        for name, value in values.items():
+            setattr(run, name, value)
         db.session.commit()
+
+
+def test_a_run_left_running_by_a_dead_worker_is_made_again(app, commissioner):
+    run_id, _ = _request(app, commissioner)
+    _as_if_running(app, run_id, worker=_dead_worker())  # its message was delivered again
     assert _task(app).apply(args=[run_id]).get() == "done"
     run = _run(app, run_id)
-    assert run.status == "done" and run.attempts == 2
+    assert run.status == "done" and run.attempts == 2 and run.worker == ""
+
+
+def test_a_message_delivered_again_while_a_live_worker_makes_the_run_does_nothing(
+    app, commissioner
+):
+    run_id, _ = _request(app, commissioner)
+    # Another live worker (this very process stands in for it) began it a moment ago.
+    _as_if_running(app, run_id, worker=jobs.worker_id())
+    assert _task(app).apply(args=[run_id]).get() == "running"
+    run = _run(app, run_id)
+    assert run.status == "running" and run.attempts == 1 and run.file_path == ""
+    # On another machine, known only by its heartbeat: the same while it beats.
+    _as_if_running(app, run_id, worker="another-host:123")
+    assert _task(app).apply(args=[run_id]).get() == "running"
+    # Silent for longer than HEARTBEAT_STALE: its worker is taken to be dead.
+    _as_if_running(app, run_id, worker="another-host:123", idle=jobs.HEARTBEAT_STALE * 2)
+    assert _task(app).apply(args=[run_id]).get() == "done"
+    assert _run(app, run_id).attempts == 2
+
+
+def test_only_one_of_two_deliveries_claims_a_queued_run(app, commissioner):
+    run_id, _ = _request(app, commissioner)
+    with app.app_context():
+        first = db.session.get(ReportRun, run_id)
+        db.session.expunge(first)  # both read it queued, with no attempt yet
+        second = db.session.get(ReportRun, run_id)
+        db.session.expunge(second)
+        assert jobs.claim(first) == 1
+        assert jobs.claim(second) is None
+    run = _run(app, run_id)
+    assert run.status == "running" and run.attempts == 1 and run.worker == jobs.worker_id()
+
+
+def test_an_attempt_whose_run_was_given_to_another_worker_stops_and_writes_nothing(
+    app, commissioner, monkeypatch
+):
+    real = runner.GENERATORS["statement"]
+    run_id, _ = _request(app, commissioner)
+    for old in Path(app.config["REPORTS_DIR"]).glob(f"run-{run_id}-*"):
+        old.unlink()  # another test's run of the same id
+
+    def overtaken(params, progress):
+        # Meanwhile the sweep took this attempt for dead and another worker claimed the run.
+        with app.app_context():
+            run = db.session.get(ReportRun, run_id)
+            run.attempts, run.worker = 2, "another-host:9"
+            db.session.commit()
+        return real(params, progress)
+
+    monkeypatch.setitem(runner.GENERATORS, "statement", overtaken)
+    assert _task(app).apply(args=[run_id]).get() == "running"
+    run = _run(app, run_id)
+    assert run.status == "running" and run.attempts == 2 and run.file_path == ""
+    assert not list(Path(app.config["REPORTS_DIR"]).glob(f"run-{run_id}-*"))
 
 
 def test_a_run_that_kills_its_worker_every_time_is_given_up_after_four_attempts(app, commissioner):
     run_id, _ = _request(app, commissioner)
-    with app.app_context():
-        run = db.session.get(ReportRun, run_id)
-        for _ in range(runner.MAX_ATTEMPTS):
-            services.start(run)  # each attempt's worker died mid-way
-        db.session.commit()
+    # Each attempt's worker died mid-way.
+    _as_if_running(app, run_id, worker=_dead_worker(), attempts=jobs.MAX_ATTEMPTS)
     assert _task(app).apply(args=[run_id]).get() == "failed"
     run = _run(app, run_id)
     assert run.status == "failed" and "stopped its worker 4 times" in run.error
@@ -185,9 +257,7 @@ def test_a_file_that_fails_half_way_is_never_left_or_marked_done(app, commission
     with app.app_context():
         with pytest.raises(OSError):
             runner.execute(run_id)
-        runner.record_problem(
-            run_id, OSError(5, "Input/output error"), final=False, next_attempt=2, attempts=4
-        )
+        runner.record_problem(run_id, OSError(5, "Input/output error"), final=False)
     run = _run(app, run_id)
     assert run.status == "queued" and run.sha256 == ""
     assert not (base / f"{runner.file_stem(run)}.pdf").exists()
@@ -219,7 +289,10 @@ def test_files_past_retention_are_removed_and_the_run_listed_as_expired(
     assert f'id="run-{old_id}"' in page and "Expired" in page
 
 
-def test_a_statement_marked_published_is_kept_whatever_its_age(app, commissioner, browser_as):
+def test_a_statement_marked_published_is_kept_whatever_its_age(
+    app, commissioner, browser_as, approved_text
+):
+    approved_text(2024)
     run_id, _ = _request(app, commissioner, 2024)
     _task(app).apply(args=[run_id])
     with app.test_request_context():
@@ -246,23 +319,131 @@ def test_retention_is_scheduled_with_celery_beat(app):
     assert "reports.expire_old_files" in app.extensions["celery"].tasks
 
 
-def test_a_run_lost_by_the_broker_does_not_block_requests_for_ever(app, commissioner):
+def _sent(monkeypatch):
+    """The runs the sweep sends to a worker again (the message, once its transaction commits)."""
+    sent = []
+    monkeypatch.setattr(jobs, "enqueue_after_commit", lambda task, run_id: sent.append(run_id))
+    return sent
+
+
+def _sweep(app, later=dt.timedelta(0)):
+    with app.app_context():
+        counts = jobs.sweep(services.utcnow() + later)
+        db.session.commit()
+        return counts
+
+
+def test_a_run_whose_worker_was_killed_outright_is_sent_again_by_the_sweep(
+    app, commissioner, monkeypatch
+):
+    """kill -9 of the worker and its child: on the embedded broker the message is never
+    delivered again. The run stops beating; the sweep sends it again; it is made."""
+    sent = _sent(monkeypatch)
+    run_id, _ = _request(app, commissioner)
+    _as_if_running(app, run_id, worker="gone-host:1")
+    assert _sweep(app, jobs.HEARTBEAT_STALE / 2) == {"sent": 0, "failed": 0}  # still beating
+    assert _sweep(app, jobs.HEARTBEAT_STALE + dt.timedelta(seconds=5))["sent"] == 1
+    assert sent == [run_id]
+    run = _run(app, run_id)
+    assert run.status == "queued" and run.requeues == 1 and run.worker == ""
+    assert "its worker stopped without finishing" in run.progress
+    assert _task(app).apply(args=[run_id]).get() == "done"
+    assert _run(app, run_id).attempts == 2
+
+
+def test_a_queued_run_no_worker_picked_up_is_sent_again_then_failed_for_good(
+    app, commissioner, monkeypatch
+):
+    sent = _sent(monkeypatch)
+    run_id, _ = _request(app, commissioner)
+    assert _sweep(app, jobs.QUEUED_STALE / 2)["sent"] == 0
+    later = dt.timedelta(0)
+    for n in range(1, jobs.MAX_ATTEMPTS + 1):
+        later += jobs.QUEUED_STALE + dt.timedelta(seconds=5)
+        assert _sweep(app, later) == {"sent": 1, "failed": 0}
+        assert _run(app, run_id).requeues == n
+    later += jobs.QUEUED_STALE + dt.timedelta(seconds=5)
+    assert _sweep(app, later) == {"sent": 0, "failed": 1}
+    assert sent == [run_id] * jobs.MAX_ATTEMPTS
+    run = _run(app, run_id)
+    assert run.status == "failed" and run.active_key is None
+    assert "No report worker picked this report up" in run.error
+    assert "check that the report workers are running" in run.error
+    assert _audit_actions(app, run_id).count("report_failed") == 1
+    assert _request(app, commissioner)[1]  # it can be asked for again
+
+
+def test_a_run_waiting_to_be_tried_again_after_an_error_is_left_to_wait(
+    app, commissioner, monkeypatch
+):
+    sent = _sent(monkeypatch)
     run_id, _ = _request(app, commissioner)
     with app.app_context():
         run = db.session.get(ReportRun, run_id)
-        run.updated_at -= services.STALE_AFTER + dt.timedelta(minutes=1)
+        run.attempts = 3  # its 4th attempt is due 300 seconds after the 3rd failed
+        services.mark_retrying(run, "The database could not be read", 4, 4)
         db.session.commit()
+    assert _sweep(app, jobs.QUEUED_STALE + dt.timedelta(seconds=60))["sent"] == 0
+    assert _sweep(app, jobs.QUEUED_STALE + dt.timedelta(seconds=310))["sent"] == 1
+    assert sent == [run_id]
+
+
+def test_a_run_whose_worker_died_on_its_last_attempt_is_failed_with_the_reason(
+    app, commissioner, monkeypatch
+):
+    _sent(monkeypatch)
+    run_id, _ = _request(app, commissioner)
+    _as_if_running(app, run_id, worker="gone-host:1", attempts=jobs.MAX_ATTEMPTS)
+    assert _sweep(app, jobs.HEARTBEAT_STALE * 2) == {"sent": 0, "failed": 1}
+    run = _run(app, run_id)
+    assert run.status == "failed" and "stopped its worker 4 times" in run.error
+
+
+def test_a_command_line_run_killed_mid_way_is_marked_failed(app, monkeypatch):
+    sent = _sent(monkeypatch)
+    with app.app_context():
+        run = services.command_line_run("statement", {"year": 2026})
+        db.session.commit()
+        run_id = run.id
+    _as_if_running(app, run_id, worker="gone-host:1")
+    assert _sweep(app, jobs.HEARTBEAT_STALE * 2) == {"sent": 0, "failed": 1}
+    run = _run(app, run_id)
+    assert run.status == "failed" and "Run the command again" in run.error and sent == []
+
+
+def test_asking_again_for_a_lost_run_sends_it_again_rather_than_waiting(
+    app, commissioner, monkeypatch
+):
+    sent = _sent(monkeypatch)
+    run_id, _ = _request(app, commissioner)
+    _as_if_running(app, run_id, worker="gone-host:1", idle=jobs.HEARTBEAT_STALE * 2)
+    again, created = _request(app, commissioner)
+    assert again == run_id and not created and sent == [run_id]
+    assert _run(app, run_id).status == "queued"
+    # After too many tries it is failed, and the new request makes a new run.
+    _as_if_running(app, run_id, worker="gone-host:1", idle=jobs.HEARTBEAT_STALE * 2, attempts=4)
     new_id, created = _request(app, commissioner)
-    assert created and new_id != run_id
-    lost = _run(app, run_id)
-    assert lost.status == "failed" and "lost" in lost.error
+    assert created and new_id != run_id and _run(app, run_id).status == "failed"
 
 
-def test_years_are_checked():
+def test_lost_runs_are_looked_for_every_minute_by_celery_beat(app):
+    entry = app.extensions["celery"].conf.beat_schedule["reports-sweep-lost-runs"]
+    assert entry["task"] == "reports.sweep_runs" and entry["schedule"] <= 60
+    assert "reports.sweep_runs" in app.extensions["celery"].tasks
+
+
+def _audit_actions(app, run_id):
+    with app.app_context():
+        return db.session.scalars(
+            select(AuditEvent.action).where(AuditEvent.record_id == str(run_id))
+        ).all()
+
+
+def test_years_are_checked(app_ctx):
     assert services.parse_year("2026") == 2026
     this_year = services.financial_year_of(dt.date.today())
     assert services.parse_year(str(this_year)) == this_year == services.latest_year()
-    for bad in ("", "26", "abcd", "2010", "２０２６", "²026", str(this_year + 1)):
+    for bad in ("", "26", "abcd", "2010", "0000", "２０２６", "²026", str(this_year + 1)):
         with pytest.raises(services.ReportError):
             services.parse_year(bad)
     with pytest.raises(services.ReportError, match="has not started yet"):

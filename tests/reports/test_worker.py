@@ -1,5 +1,6 @@
 """Report runs carried out by a real Celery worker process (embedded broker, or Redis in CI)."""
 
+import datetime as dt
 import hashlib
 import time
 from pathlib import Path
@@ -154,3 +155,79 @@ def test_two_requests_at_the_same_moment_start_one_job(celery_worker):
             db.select(ReportRun).where(ReportRun.params["year"].as_integer() == 2019)
         ).all()
     assert len(runs) == 1 and runs[0].attempts == 1
+
+
+def _backdate(app, run_id, by):
+    """As if ``by`` had passed since the run's last heartbeat."""
+    with app.app_context():
+        run = db.session.get(ReportRun, run_id)
+        run.updated_at -= by
+        db.session.commit()
+
+
+def test_a_worker_killed_outright_then_restarted_finishes_the_run(celery_worker):
+    """kill -9 of the worker's main process and its child: the embedded broker never delivers
+    the message again. The run stops beating; the sweep (run here rather than waiting for
+    beat) sends it again, and the restarted worker makes it."""
+    import os
+    import signal
+
+    from reports import jobs
+
+    app = celery_worker.app
+    for year in (2018, 2017, 2016):
+        run_id, _ = _request(app, year)
+        run = _wait(app, run_id, {"running", "done", "failed"}, poll=0.01)
+        if run.status != "running":
+            continue  # finished before it could be killed: try another year
+        children = celery_worker.child_pids()
+        os.kill(celery_worker.process.pid, signal.SIGKILL)
+        for pid in children:
+            os.kill(pid, signal.SIGKILL)
+        celery_worker.process.wait(10)
+        time.sleep(1)
+        assert _state(app, run_id).status == "running"  # nobody left to say otherwise
+        celery_worker.start()
+        # Nothing happens while the run could still be alive...
+        with app.app_context():
+            assert jobs.sweep()["sent"] == 0
+            db.session.commit()
+        # ...and once its heartbeat is older than HEARTBEAT_STALE, it is sent again.
+        _backdate(app, run_id, jobs.HEARTBEAT_STALE + dt.timedelta(seconds=5))
+        with app.app_context():
+            assert jobs.sweep() == {"sent": 1, "failed": 0}
+            db.session.commit()
+        run = _wait(app, run_id, {"done", "failed"})
+        assert run.status == "done", run.error
+        assert run.attempts == 2 and run.requeues == 1 and run.worker == ""
+        _check_files(app, run)
+        return
+    pytest.fail("no run was ever caught running; the worker finished each one at once")
+
+
+def test_the_heartbeat_keeps_a_run_alive_through_a_long_silent_step(live_app):
+    """While WeasyPrint lays out the pages nothing reports progress: the heartbeat thread
+    touches the run on its own connection all the same."""
+    from reports import jobs
+
+    with live_app.app_context():
+        run = ReportRun(report_type="statement", params={"year": 2015}, status="queued")
+        db.session.add(run)
+        db.session.commit()
+        run_id = run.id
+        attempt = jobs.claim(run)
+    _backdate(live_app, run_id, dt.timedelta(minutes=10))
+    before = _state(live_app, run_id).updated_at
+    with live_app.app_context():
+        with jobs.Heartbeat(run_id, attempt, every=0.1) as beat:
+            time.sleep(0.6)  # a long step that reports nothing
+        assert beat.engine is not None and not beat.lost
+    after = _state(live_app, run_id).updated_at
+    assert after - before > dt.timedelta(minutes=9)
+    # Once the run is another attempt's, the heartbeat says so and stops.
+    with live_app.app_context():
+        with jobs.Heartbeat(run_id, attempt - 1, every=0.05) as stale:
+            time.sleep(0.3)
+        assert stale.lost
+        db.session.delete(db.session.get(ReportRun, run_id))
+        db.session.commit()
