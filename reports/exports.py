@@ -1,9 +1,11 @@
 """The statement's figures as one tidy CSV table: the same (suppressed) numbers as the PDF.
 
-Columns: section, breakdown, category, this year, last year; one row per figure, the total
-rows included. Counts are written as plain numbers (no thousands separator) and hidden ones
-as the words the PDF prints ("fewer than 6", "not shown"). Text that a spreadsheet would run
-as a formula (starting =, +, -, @, tab or carriage return) is prefixed with an apostrophe.
+Columns: section, breakdown, category, then last year and this year (as the PDF prints them,
+headed with their years; a year before the records began has no column), then the providers
+register as it is now (the range of short breaks: the register keeps no history). One row per
+figure, the total rows included. Counts are written as plain numbers (no thousands separator)
+and hidden ones as the words the PDF prints ("fewer than 6", "not shown"). Text that a
+spreadsheet would run as a formula (starting =, +, -, @, tab or carriage return) is prefixed with an apostrophe.
 """
 
 from __future__ import annotations
@@ -32,16 +34,10 @@ def _figure(cell: Cell | int | None) -> str:
 
 def statement_rows(context: dict) -> list[list[str]]:
     """The header and every figure of the statement, in the order the statement gives them."""
-    this_year = context["year_label"] + (" (so far)" if context["in_progress"] else "")
-    rows = [
-        [
-            "Section",
-            "Breakdown",
-            "Category",
-            f"This year: {this_year}",
-            f"Last year: {context['previous_label']}",
-        ]
-    ]
+    needs = context["needs"]
+    years = list(needs.data["columns_in_full"]) if needs.available else []
+    register = context["register_now"]
+    rows = [["Section", "Breakdown", "Category", *years, register[0].upper() + register[1:]]]
     range_ = context["range"]
     if range_.available:
         localities = range_.data["localities"]
@@ -49,31 +45,26 @@ def statement_rows(context: dict) -> list[list[str]]:
             for code, label in localities:
                 rows.append(
                     [
-                        "The range of short breaks (services in the register now)",
+                        "The range of short breaks",
                         f"Services of this type: {t['label']}",
                         label,
+                        *[""] * len(years),  # the register keeps no history of past years
                         str(t["counts"][code]),
-                        "",  # the register holds today's services, not last year's
                     ]
                 )
-    needs = context["needs"]
     if needs.available:
         for pop in needs.data["populations"]:
             for table in pop["tables"]:
                 for row in table["rows"]:
-                    last, this = row["cells"]
-                    rows.append(
-                        [pop["title"], table["heading"], row["label"], _figure(this), _figure(last)]
-                    )
+                    figures = [_figure(c) for c in row["cells"]]
+                    rows.append([pop["title"], table["heading"], row["label"], *figures, ""])
                 total_label = (
                     "Total"
                     if table["additive"]
                     else "Total children (a child can have more than one category)"
                 )
-                last, this = table["totals"]
-                rows.append(
-                    [pop["title"], table["heading"], total_label, _figure(this), _figure(last)]
-                )
+                figures = [_figure(c) for c in table["totals"]]
+                rows.append([pop["title"], table["heading"], total_label, *figures, ""])
     return rows
 
 

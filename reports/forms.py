@@ -10,12 +10,12 @@ from wtforms.validators import DataRequired, Length
 from core.forms import choices
 
 from .narrative import MAX_LENGTH
-from .services import latest_year, year_label
+from .services import statement_years, year_label
 
 
 def year_choices():
-    last = latest_year()
-    return choices((str(y), year_label(y)) for y in range(last, last - 5, -1))
+    """The years with records, latest first (reports.coverage)."""
+    return choices((str(y), year_label(y)) for y in statement_years())
 
 
 class StatementRequestForm(FlaskForm):

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from core import audit
 from core.extensions import db
 from core.models import utcnow
+from core.users import _invisible
 
 from .models import StatementNarrative
 from .services import ReportError
@@ -48,6 +49,17 @@ SECTIONS = {
     ),
 }
 MAX_LENGTH = 20_000
+HIDDEN_CHARACTERS_MESSAGE = (
+    "The text must not contain hidden characters, such as direction marks or zero-width "
+    "spaces: they can make the printed text read differently from what you see. Type the "
+    "text again, or paste it as plain text"
+)
+
+
+def has_hidden_characters(text: str) -> bool:
+    """Control and format characters other than new lines and tabs (a right-to-left override
+    prints "Call 0123" backwards; a zero-width space hides inside a word)."""
+    return _invisible(text.replace("\n", "").replace("\t", ""))
 
 
 def section_title(key: str) -> str:
@@ -112,9 +124,11 @@ def save_version(year: int, key: str, body: str, user, based_on: int | None) -> 
     the first): if someone saved a newer one meanwhile, or the form did not say, refuse rather
     than lose their words."""
     check_section(key)
-    body = (body or "").replace("\r\n", "\n").strip()
+    body = (body or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     if not body:
         raise ReportError("Enter the text of this section")
+    if has_hidden_characters(body):
+        raise ReportError(HIDDEN_CHARACTERS_MESSAGE)
     if len(body) > MAX_LENGTH:
         raise ReportError(f"The text must be {MAX_LENGTH:,} characters or fewer")
     current = latest(year, key)
@@ -176,7 +190,7 @@ def copy_from_previous_year(year: int, user) -> int:
         if latest(year, key) is not None:
             continue
         previous = latest(year - 1, key, approved_only=True)
-        if previous is not None:
+        if previous is not None and not has_hidden_characters(previous.body):
             save_version(year, key, previous.body, user, based_on=0)
             copied += 1
     return copied

@@ -1,6 +1,7 @@
 """Rules of the reports package: which roles may run which report, report runs and their states
-(with de-duplication), retention, and small-number suppression. Plain functions: they flush,
-never commit (reports.runner commits a running job's progress)."""
+(with de-duplication), publishing and retention; small-number suppression is in
+reports.suppression (its names are here too). Plain functions: they flush, never commit
+(reports.runner commits a running job's progress; reports.jobs rescues lost runs)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core import audit
@@ -19,13 +20,21 @@ from core.models import utcnow
 from core.parsing import whole_number
 from core.roles import Role
 
-from .models import ACTIVE_STATUSES, DONE, EXPIRED, FAILED, QUEUED, RUNNING, ReportRun
+from .models import DONE, EXPIRED, FAILED, QUEUED, RUNNING, ReportRun
+from .suppression import (  # noqa: F401 - the package's suppression, named here too
+    HIDDEN_TEXT,
+    SMALL_MAX,
+    SMALL_TEXT,
+    Cell,
+    suppress_count,
+    suppress_population,
+    suppress_table,
+)
 
-# The Breaks for Carers of Disabled Children Regulations 2011 came into force on 1 April 2011.
+# The Breaks for Carers of Disabled Children Regulations 2011 came into force on 1 April 2011:
+# the earliest year for the statement's text. A statement's figures need records of the year
+# (reports.coverage.first_year).
 FIRST_STATEMENT_YEAR = 2011
-# A queued or running run that has not moved for this long is taken to be lost (its message was
-# dropped by the broker); it is marked failed so that the report can be asked for again.
-STALE_AFTER = dt.timedelta(hours=2)
 
 
 class ReportError(ValueError):
@@ -107,34 +116,63 @@ def latest_text_year(today: dt.date | None = None) -> int:
     return latest_year(today) + 1
 
 
-def _parse_year(raw, last: int) -> int:
+def _parse_year(raw, first: int, last: int) -> int:
     text = str(raw if raw is not None else "").strip()
     if not text:
         raise ReportError("Enter the financial year, for example 2026 for April 2026 to March 2027")
     year = whole_number(text, 0, 9999)
     if year is None or len(text) != 4:
         raise ReportError("The year must be 4 digits, for example 2026")
-    if year < FIRST_STATEMENT_YEAR:
-        raise ReportError(f"The year must be between {FIRST_STATEMENT_YEAR} and {last}")
+    if year < first:
+        raise ReportError(f"The year must be between {first} and {last}")
     if year > last:
         raise ReportError(
             f"The financial year {year_label(year)} has not started yet, so there are no "
             f"figures for it. The latest statement you can make is for {year_label(last)}"
             if last == latest_year()
-            else f"The year must be between {FIRST_STATEMENT_YEAR} and {last}"
+            else f"The year must be between {first} and {last}"
         )
     return year
 
 
+def first_statement_year() -> int:
+    """The earliest year a statement can be made for: the first with records."""
+    from .coverage import first_year
+
+    return first_year(latest_year())
+
+
+def statement_years() -> list[int]:
+    """The years a statement can be made for, latest first."""
+    return list(range(latest_year(), first_statement_year() - 1, -1))
+
+
 def parse_year(raw) -> int:
     """A financial year for a statement, from a form or the command line, or ReportError
-    saying what is wrong. Only years that have begun are accepted."""
-    return _parse_year(raw, latest_year())
+    saying what is wrong. Only years that have begun, and from the first with records, are
+    accepted."""
+    first, last = first_statement_year(), latest_year()
+    year = _parse_year(raw, 1, last)
+    if year < first:
+        from .coverage import configured_first_year, records_begin
+
+        begin = None if configured_first_year() is not None else records_begin()
+        if begin is not None:
+            since = f"records in this system begin on {begin.day} {begin:%B %Y}"
+        elif configured_first_year() is not None:
+            since = f"statements are made from {year_label(first)}"
+        else:
+            since = "no records of children are held in this system yet"
+        raise ReportError(
+            f"There are no figures for {year_label(year)}: {since}. The earliest statement "
+            f"you can make is for {year_label(first)}"
+        )
+    return year
 
 
 def parse_text_year(raw) -> int:
     """A financial year for the statement's text: up to next year."""
-    return _parse_year(raw, latest_text_year())
+    return _parse_year(raw, FIRST_STATEMENT_YEAR, latest_text_year())
 
 
 def statement_params(year) -> dict:
@@ -154,13 +192,17 @@ def request_run(code: str, params: dict, user) -> tuple[ReportRun, bool]:
     The unique ``active_key`` makes this safe when two requests arrive at once: the second
     insert fails and the first request's run is returned instead.
     """
+    from . import jobs
+
     report_type(code)
     key = active_key(code, params)
     existing = _active_run(key)
     if existing is not None:
-        if utcnow() - existing.updated_at < STALE_AFTER:
+        # A run whose worker died or whose message was lost is sent again (or, after too many
+        # tries, failed: then this request makes a new one).
+        if jobs.rescue(existing) != "failed":
+            db.session.refresh(existing)
             return existing, False
-        mark_failed(existing, "The job was lost before it finished. It has been asked for again.")
         db.session.flush()
     run = ReportRun(
         report_type=code,
@@ -241,38 +283,32 @@ def get_run(run_id: int) -> ReportRun | None:
     return db.session.get(ReportRun, run_id)
 
 
-def start(run: ReportRun) -> bool:
-    """Mark a run as running for a new attempt; False if it has nothing left to do."""
-    if run.status not in ACTIVE_STATUSES:
-        return False
-    run.status = RUNNING
-    run.attempts = (run.attempts or 0) + 1
-    run.started_at = utcnow()
-    run.updated_at = run.started_at
-    run.progress = "Starting"
-    return True
-
-
-def set_progress(run: ReportRun, text: str) -> None:
-    run.progress = text[:200]
-    run.updated_at = utcnow()
-
-
-def mark_done(run: ReportRun, *, files: dict, data_date: dt.datetime, pages: int) -> None:
-    """Record the finished files. Called only once they are complete on disk."""
+def done_values(
+    *, files: dict, data_date: dt.datetime, pages: int, draft: bool | None = None
+) -> dict:
+    """The columns of a finished run (written by reports.runner once its files are whole)."""
     pdf = files["pdf"]
-    run.file_path, run.sha256, run.file_size = pdf["name"], pdf["sha256"], pdf["bytes"]
+    now = utcnow()
+    values = {
+        "file_path": pdf["name"],
+        "sha256": pdf["sha256"],
+        "file_size": pdf["bytes"],
+        "pages": pages,
+        "data_date": data_date,
+        "draft": draft,
+        "status": DONE,
+        "error": "",
+        "progress": f"Finished: {pages} page{'s' if pages != 1 else ''}",
+        "finished_at": now,
+        "updated_at": now,
+        "active_key": None,
+        "worker": "",
+    }
     if "html" in files:
-        run.html_path, run.html_sha256 = files["html"]["name"], files["html"]["sha256"]
+        values["html_path"], values["html_sha256"] = files["html"]["name"], files["html"]["sha256"]
     if "csv" in files:
-        run.csv_path, run.csv_sha256 = files["csv"]["name"], files["csv"]["sha256"]
-    run.pages = pages
-    run.data_date = data_date
-    run.status = DONE
-    run.error = ""
-    run.progress = f"Finished: {pages} page{'s' if pages != 1 else ''}"
-    run.finished_at = run.updated_at = utcnow()
-    run.active_key = None
+        values["csv_path"], values["csv_sha256"] = files["csv"]["name"], files["csv"]["sha256"]
+    return values
 
 
 def mark_retrying(run: ReportRun, reason: str, next_attempt: int, attempts: int) -> None:
@@ -280,6 +316,7 @@ def mark_retrying(run: ReportRun, reason: str, next_attempt: int, attempts: int)
     run.error = reason[:2000]
     run.progress = f"Trying again (attempt {next_attempt} of {attempts}) after a problem"
     run.updated_at = utcnow()
+    run.worker = ""
 
 
 def mark_failed(run: ReportRun, reason: str) -> None:
@@ -288,6 +325,23 @@ def mark_failed(run: ReportRun, reason: str) -> None:
     run.progress = "Failed"
     run.finished_at = run.updated_at = utcnow()
     run.active_key = None
+    run.worker = ""
+
+
+def note_copy_failed(run: ReportRun, target: str, exc: OSError) -> None:
+    """A command line run whose files were made and stored, but could not be copied to where
+    the command asked: the run stays done (its files are whole) and says so."""
+    reason = exc.strerror or type(exc).__name__
+    run.error = (
+        f"Made and stored here, but the command could not copy it to {target} ({reason}). "
+        "Download it from this page instead."
+    )[:2000]
+    run.progress = f"Finished, but not copied to {target}"[:200]
+    run.updated_at = utcnow()
+    db.session.flush()
+    audit.record(
+        "report_copy_failed", "report_run", run.id, detail=f"{describe(run)} to {target}: {reason}"
+    )
 
 
 def readable_error(exc: BaseException) -> str:
@@ -343,11 +397,19 @@ def record_download(run: ReportRun, fmt: str) -> None:
 
 # --- Published statements: kept whatever the retention ------------------------------------------
 
+DRAFT_NOT_KEPT = (
+    "This statement is a draft: some sections of its text had not been approved when it was "
+    "made, so it cannot be marked as published. Approve every section, make the statement "
+    "again and mark that one."
+)
+
 
 def keep(run: ReportRun, user) -> None:
     """Mark a finished run "Published — keep": retention never removes its files."""
     if run.status != DONE:
         raise ReportError("Only a finished report with its files can be kept")
+    if run.draft:
+        raise ReportError(DRAFT_NOT_KEPT)
     if run.kept_at is not None:
         raise ReportError("This report is already marked as published and kept")
     run.kept_at = utcnow()
@@ -376,7 +438,8 @@ def release(run: ReportRun, user) -> None:
 
 def expire_old_runs(app, now: dt.datetime | None = None) -> int:
     """Delete the files of runs older than the retention, except those marked published; the
-    runs stay, marked expired. Also fails runs lost by the broker and removes half-written files left by killed workers."""
+    runs stay, marked expired. Also removes half-written files left by killed workers (lost
+    runs are dealt with every minute by reports.jobs.sweep)."""
     now = now or utcnow()
     cutoff = now - dt.timedelta(days=app.config["REPORT_RETENTION_DAYS"])
     base = reports_dir(app)
@@ -395,14 +458,6 @@ def expire_old_runs(app, now: dt.datetime | None = None) -> int:
         run.expired_at = now
         run.progress = "File removed after the retention period"
         audit.record("report_expired", "report_run", run.id, detail=describe(run))
-    lost = db.session.scalars(
-        select(ReportRun).where(
-            or_(ReportRun.status == QUEUED, ReportRun.status == RUNNING),
-            ReportRun.updated_at < now - STALE_AFTER,
-        )
-    ).all()
-    for run in lost:
-        mark_failed(run, "The job stopped without finishing. Ask for the report again.")
     day_ago = now.timestamp() - 24 * 3600
     for tmp in base.glob(".*.tmp"):
         try:
@@ -414,135 +469,27 @@ def expire_old_runs(app, now: dt.datetime | None = None) -> int:
     return len(old)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file whole or not at all: a temporary file in the same folder, then a rename."""
+def write_temp(path: Path, data: bytes) -> Path:
+    """Write the data whole to a temporary file beside ``path`` (renamed into place later)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a file whole or not at all: a temporary file in the same folder, then a rename."""
+    tmp = write_temp(path, data)
+    try:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
 
 
-# --- Small-number suppression -----------------------------------------------------------------
-
-SMALL_TEXT = "fewer than 6"
-HIDDEN_TEXT = "not shown"
-SMALL_MAX = 5
-
-
-@dataclass(frozen=True)
-class Cell:
-    """A published count: ``value`` is None when it is not shown; ``text`` is what is printed."""
-
-    value: int | None
-    text: str
-
-    @property
-    def suppressed(self) -> bool:
-        return self.value is None
-
-
-def _shown(n: int) -> Cell:
-    return Cell(n, f"{n:,}")
-
-
-def suppress_count(n: int) -> Cell:
-    """One count on its own: 1 to 5 becomes "fewer than 6"; 0 and 6 or more are shown."""
-    return Cell(None, SMALL_TEXT) if 1 <= n <= SMALL_MAX else _shown(n)
-
-
-def _line_is_safe(values: list[int], hidden: set[int], primary: set[int]) -> bool:
-    """With the total known, can no hidden cell of this line be worked out?"""
-    if not hidden:
-        return True
-    if len(hidden) == 1:
-        return False
-    if hidden <= primary:
-        # All from 1 to 5: their sum gives them away only at the extremes (1+1, 5+5, ...).
-        total = sum(values[i] for i in hidden)
-        return len(hidden) < total < SMALL_MAX * len(hidden)
-    return True
-
-
-def suppress_table(
-    columns: dict[str, dict[str, int]],
-    totals: dict[str, int] | None = None,
-    hide_totals: set[str] | frozenset[str] = frozenset(),
-) -> tuple[dict[str, dict[str, Cell]], dict[str, Cell]]:
-    """Suppress small numbers in a table whose columns each add up to a published total.
-
-    Counts from 1 to 5 are not shown (primary suppression). Where a column's total would let a
-    hidden count be worked out (one hidden cell, or hidden cells whose sum pins them down), the
-    next smallest count is hidden too (secondary suppression), or the total when no count is
-    left to hide. In a table that needed secondary suppression every hidden cell reads
-    "not shown", so a reader cannot tell which one was the small number; otherwise each reads
-    "fewer than 6". ``totals`` defaults to the sum of each column.
-
-    ``hide_totals``: columns whose total must not be shown nor be derivable, because another
-    table of the same population had to hide it (see ``suppress_population``); at least one
-    count of such a column is hidden so its shown counts do not add up to the total.
-    Returns (cells, totals).
-    """
-    totals = dict(totals or {c: sum(v.values()) for c, v in columns.items()})
-    out: dict[str, dict[str, Cell]] = {}
-    out_totals: dict[str, Cell] = {}
-    secondary = False
-    decided: dict[str, tuple[list[str], list[int], set[int], bool]] = {}
-    for col, counts in columns.items():
-        keys = list(counts)
-        values = [int(counts[k]) for k in keys]
-        total = int(totals[col])
-        primary = {i for i, v in enumerate(values) if 1 <= v <= SMALL_MAX}
-        hidden = set(primary)
-        total_hidden = 1 <= total <= SMALL_MAX
-        if not total_hidden and col not in hide_totals:
-            while not _line_is_safe(values, hidden, primary):
-                spare = [i for i, v in enumerate(values) if v > 0 and i not in hidden]
-                if not spare:
-                    total_hidden = True
-                    break
-                hidden.add(min(spare, key=lambda i: (values[i], i)))
-        elif col in hide_totals and total > 0:
-            total_hidden = True
-            spare = [i for i, v in enumerate(values) if v > 0 and i not in hidden]
-            if not hidden and spare:
-                hidden.add(min(spare, key=lambda i: (values[i], i)))
-        if hidden - primary or (total_hidden and total > SMALL_MAX):
-            secondary = True
-        decided[col] = (keys, values, hidden, total_hidden)
-    text = HIDDEN_TEXT if secondary else SMALL_TEXT
-    for col, (keys, values, hidden, total_hidden) in decided.items():
-        out[col] = {
-            k: (Cell(None, text) if i in hidden else _shown(values[i])) for i, k in enumerate(keys)
-        }
-        total = int(totals[col])
-        if total_hidden:
-            out_totals[col] = Cell(None, SMALL_TEXT if total <= SMALL_MAX else HIDDEN_TEXT)
-        else:
-            out_totals[col] = _shown(total)
-    return out, out_totals
-
-
-def suppress_population(
-    tables: dict[str, dict[str, dict[str, int]]], totals: dict[str, int]
-) -> tuple[dict[str, dict[str, dict[str, Cell]]], dict[str, Cell]]:
-    """Several tables of one population (by age, by locality, ...), each column adding up to
-    the same total: suppressed together, so that one table cannot give away what another
-    hides. When any table must hide a column's total, every table hides it, and hides enough
-    of its counts that their sum does not reveal it. Returns ({table: cells}, totals)."""
-    hide: set[str] = set()
-    for columns in tables.values():
-        _cells, column_totals = suppress_table(columns, totals)
-        hide |= {c for c, cell in column_totals.items() if cell.suppressed and totals[c] > 0}
-    out = {}
-    out_totals: dict[str, Cell] = {}
-    for name, columns in tables.items():
-        out[name], out_totals = suppress_table(columns, totals, hide)
-    return out, out_totals
-
-
-__all__ = ["DONE", "EXPIRED", "FAILED", "QUEUED", "RUNNING"]
+__all__ = ["DONE", "EXPIRED", "FAILED", "QUEUED", "RUNNING", "Cell", "HIDDEN_TEXT", "SMALL_MAX"]

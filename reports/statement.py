@@ -21,7 +21,7 @@ from core.reference import AGE_BANDS, CIN_DISABILITY_CATEGORIES, SHORT_BREAK_TYP
 from core.reference import localities as _localities
 from core.reference import locality_labels as _locality_labels
 
-from . import charts, narrative
+from . import charts, coverage, narrative
 from .services import (
     ReportError,
     latest_year,
@@ -30,8 +30,11 @@ from .services import (
     year_bounds,
     year_label,
 )
+from .suppression import HIDDEN_TEXT, Cell
+from .times import to_uk, uk_date
 
 UNKNOWN = "_unknown"
+CHART_WIDTH = 276  # SVG units = CSS px: the chart printed at its own size beside its table
 
 
 @dataclass
@@ -246,6 +249,22 @@ def _count_by(ids, key_expr, m, join_disability=False) -> dict[str, int]:
     }
 
 
+def _no_records_note(begin: dt.date | None, years: list[int], shown: list[int]) -> str:
+    """What the statement says about years, or parts of years, before the records begin."""
+    if begin is None or not shown:
+        return ""
+    missing = [y for y in years if y not in shown]
+    begins = f"Records in this system begin on {uk_date(begin)}"
+    if missing:
+        return (
+            f"{begins}, so there are no figures for {' or '.join(map(year_label, missing))}, "
+            f"and figures before {uk_date(begin)} are not shown."
+        )
+    if begin > year_bounds(shown[0])[0]:
+        return f"{begins}: figures before then are not shown."
+    return ""
+
+
 def needs_figures(year: int, progress=None, data_day: dt.date | None = None) -> Source:
     found = _models(
         "casework",
@@ -262,7 +281,19 @@ def needs_figures(year: int, progress=None, data_day: dt.date | None = None) -> 
             "figures about children and young people can be given.",
         )
     child = found[0]
-    years = [year - 1, year]
+    begin = coverage.records_begin()
+    # Only years with records: a year wholly before the first record has no figures at all
+    # (not a column of zeros).
+    years = [y for y in (year - 1, year) if begin is not None and year_bounds(y)[1] >= begin]
+    if not years:
+        return Source(
+            False,
+            f"Records in this system begin on {uk_date(begin)}, after {year_label(year)}, so "
+            "there are no figures about children and young people for it."
+            if begin
+            else "No records of children are held in this system yet, so no figures about "
+            "children and young people can be given.",
+        )
     labels = _locality_labels()
     raw: dict[str, dict] = {}
     for kind, _title in POPULATIONS:
@@ -304,8 +335,13 @@ def needs_figures(year: int, progress=None, data_day: dt.date | None = None) -> 
             {dim: columns[dim] for dim, *_rest, additive in dims if additive},
             {str(y): n for y, n in totals.items()},
         )
+        # A column that shows nothing of its additive tables (a total from 1 to 5, or one
+        # that could not be protected otherwise) shows none of its disabilities either.
         cells["disability"] = {
-            c: {k: suppress_count(v) for k, v in col.items()}
+            c: {
+                k: Cell(None, HIDDEN_TEXT) if total_cells[c].suppressed else suppress_count(v)
+                for k, v in col.items()
+            }
             for c, col in columns["disability"].items()
         }
         tables = [
@@ -324,14 +360,38 @@ def needs_figures(year: int, progress=None, data_day: dt.date | None = None) -> 
             for dim, heading, rows, add in dims
         ]
         populations.append({"kind": kind, "title": title, "tables": tables, "totals": totals})
-    return Source(True, data={"populations": populations, "years": years, "raw": raw})
+    return Source(
+        True,
+        data={
+            "populations": populations,
+            "years": years,
+            "columns": [_column_label(y, data_day) for y in years],
+            "columns_in_full": [_column_label(y, data_day, full=True) for y in years],
+            "raw": raw,
+            "records_begin": begin,
+            "records_note": _no_records_note(begin, [year - 1, year], years),
+        },
+    )
+
+
+def _column_label(year: int, data_day: dt.date | None, full: bool = False) -> str:
+    """A year's column heading: "(so far)" while the year is in progress (the date is said
+    above the tables, and in full in the CSV)."""
+    if not _in_progress(year, data_day):
+        return year_label(year)
+    if full:
+        return f"{year_label(year)} (so far, to {uk_date(data_day or dt.date.today())})"
+    return f"{year_label(year)} (so far)"
 
 
 def _table(title, dim, heading, rows, columns, cells, totals, years, additive, data_day) -> dict:
+    # "Not known" rows are printed when they have children, or whenever a column shows nothing
+    # (otherwise the row's presence would say that some hidden count is not 0).
+    closed = any(totals[str(y)].suppressed for y in years)
     shown = [
         (code, label)
         for code, label in rows
-        if code != UNKNOWN or any(columns[str(y)][code] for y in years)
+        if code != UNKNOWN or closed or any(columns[str(y)][code] for y in years)
     ]
     series = [
         charts.Series(
@@ -353,7 +413,8 @@ def _table(title, dim, heading, rows, columns, cells, totals, years, additive, d
             {"label": label, "cells": [cells[str(y)][code] for y in years]} for code, label in shown
         ],
         "totals": [totals[str(y)] for y in years],
-        "chart": charts.data_uri(charts.grouped_bars(categories, series)),
+        # Narrow: printed beside its table.
+        "chart": charts.data_uri(charts.grouped_bars(categories, series, width=CHART_WIDTH)),
         "alt": charts.alt_text(chart_title, categories, series),
     }
 
@@ -400,10 +461,12 @@ def build(year: int, progress=None) -> dict:
         "approved": not narrative.is_draft(status),
         "titles": {k: narrative.section_title(k) for k in sections},
         "approvers": sorted(
-            {(s["approved_by"] or "an officer", s["approved_at"].date()) for s in approvals},
+            {(s["approved_by"] or "an officer", to_uk(s["approved_at"]).date()) for s in approvals},
             key=lambda a: a[1],
         ),
         "review_date": end,
+        # The providers register keeps no history: whatever the year, it is as it is now.
+        "register_now": f"the register as it is now ({uk_date(data_date)})",
         "range": range_,
         "gaps": gaps_,
         "criteria": criteria,

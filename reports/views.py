@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -14,6 +15,7 @@ from flask import (
     render_template,
     request,
     send_file,
+    send_from_directory,
     url_for,
 )
 from flask_login import current_user
@@ -39,6 +41,10 @@ STATEMENT_ROLES = REPORT_TYPES["statement"].roles
 def _page(form=None, status=200):
     types = services.types_for(current_user)
     pager = paginate(services.runs_query(current_user)) if types else None
+    if pager is not None and pager.total and pager.page > pager.pages:
+        # A page past the end (a link kept after runs expired, or typed): the last page.
+        args = {k: v for k, v in request.args.items() if k != "page"}
+        return redirect(url_for("reports.index", **args, page=pager.pages))
     runs = list(pager.items) if pager else []
     year = services.financial_year_of(dt.date.today())
     form = form or StatementRequestForm(formdata=None, year=str(year))
@@ -66,6 +72,15 @@ def _page(form=None, status=200):
 @roles_required(*ROLES)
 def index():
     return _page()
+
+
+@blueprint.get("/reports.css")
+@roles_required(*ROLES)
+def stylesheet():
+    """The few styles of the reports pages (the runs table scrolls in its own region)."""
+    return send_from_directory(
+        Path(__file__).parent / "static", "reports.css", mimetype="text/css", max_age=3600
+    )
 
 
 @blueprint.post("/statement")

@@ -25,6 +25,11 @@ def test_a_commissioner_writes_a_section_and_another_approves_it(
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the text of this section")
     expect(page).to_have_title(re.compile("^Error: "))
     assert_accessible(page, "(section, with an error)")
+    # A right-to-left override would print the number backwards: refused, with a message.
+    page.get_by_label("Text").fill("Call \u202e0123 456 7890\u202c")
+    page.get_by_role("button", name="Save as a new version").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("must not contain hidden")
+    assert_accessible(page, "(section, hidden characters refused)")
     page.get_by_label("Text").fill("Phone the short breaks team.\n\nOr email us.")
     page.get_by_role("button", name="Save as a new version").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Version 1 saved")

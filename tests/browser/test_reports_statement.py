@@ -13,6 +13,23 @@ from tests.browser.conftest import sign_in_page
 pytestmark = [pytest.mark.browser, pytest.mark.worker]
 
 
+def _records_from_2024(app):
+    """A child known since May 2024, so that statements from 2024 to 2025 can be made."""
+    import datetime as dt
+
+    from casework.models import Referral
+    from core.extensions import db
+    from tests.reports.conftest import Records
+
+    with app.app_context():
+        if db.session.scalar(
+            db.select(Referral).where(Referral.received_on <= dt.date(2024, 5, 1))
+        ):
+            return
+        Records().child(dt.date(2015, 1, 1), since=dt.date(2024, 5, 1))
+        db.session.commit()
+
+
 def test_request_the_statement_watch_it_finish_and_download_it(
     signed_in_page, live_server, celery_worker, assert_accessible, console_errors, tmp_path
 ):
@@ -22,6 +39,7 @@ def test_request_the_statement_watch_it_finish_and_download_it(
     with live_server.app.app_context():
         ensure_demo_localities()  # six localities: a table wider than a phone
         db.session.commit()
+    _records_from_2024(live_server.app)
     page, _user = signed_in_page(Role.COMMISSIONER)
     page.locator(".govuk-service-navigation").get_by_role("link", name="Reports").click()
     expect(page).to_have_title(re.compile("^Reports"))
@@ -35,10 +53,23 @@ def test_request_the_statement_watch_it_finish_and_download_it(
     expect(page.locator("#refresh-note")).to_contain_text("update on this page by themselves")
     page.evaluate("window.__notReloaded = true")
     # The page updates itself while the worker makes the statement: no reload.
-    expect(row.locator(".govuk-tag")).to_have_text("Ready", timeout=120_000)
+    expect(row.locator(".govuk-tag").first).to_have_text("Ready", timeout=120_000)
+    # Its text is not approved: the list says it is a draft.
+    expect(row.locator(".govuk-tag[data-draft]")).to_have_text("Draft")
     assert page.evaluate("window.__notReloaded === true")
     expect(page.locator("#runs-announcer")).to_contain_text("is ready to download")
     assert_accessible(page, "(reports, statement ready)")
+    # At 320 px the page itself does not scroll sideways (WCAG 1.4.10): the list of reports
+    # made scrolls in its own keyboard-reachable, named region.
+    wide = page.viewport_size
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    runs_region = page.get_by_role("region", name="Reports made")
+    runs_region.focus()
+    assert page.evaluate("document.activeElement.classList.contains('app-reports-scroll')")
+    assert runs_region.evaluate("el => el.scrollWidth > el.clientWidth")
+    assert_accessible(page, "(reports, 320px wide)")
+    page.set_viewport_size(wide)
     with page.expect_download() as info:
         row.get_by_role("link", name=re.compile("^Download PDF")).click()
     download = info.value
@@ -79,6 +110,7 @@ def test_request_the_statement_watch_it_finish_and_download_it(
 def test_without_javascript_a_refresh_shows_the_finished_statement(
     browser, live_server, live_user, celery_worker
 ):
+    _records_from_2024(live_server.app)
     user = live_user(Role.COMMISSIONER)
     context = browser.new_context(java_script_enabled=False, accept_downloads=True)
     page = context.new_page()
@@ -93,7 +125,7 @@ def test_without_javascript_a_refresh_shows_the_finished_statement(
         expect(page.get_by_text("update on this page by themselves")).to_have_count(0)
         expect(page.locator("#refresh-note")).to_contain_text("Refresh the page")
         deadline = time.monotonic() + 120
-        while row.locator(".govuk-tag").inner_text() != "Ready":
+        while row.locator(".govuk-tag").first.inner_text() != "Ready":
             assert time.monotonic() < deadline, "the statement did not finish"
             page.get_by_role("link", name="Refresh the page").click()
             time.sleep(0.5)

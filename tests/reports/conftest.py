@@ -111,3 +111,27 @@ def records(app):
         ensure_demo_localities()
         db.session.commit()
     return Records()
+
+
+def approve_all_text(app, year, make_user):
+    """Every section of a year's text written by one commissioner and approved by another, so
+    that the statement is not a draft."""
+    from core.roles import Role
+    from reports import narrative
+
+    writer, approver = make_user(Role.COMMISSIONER), make_user(Role.COMMISSIONER)
+    with app.app_context():
+        for key in narrative.SECTIONS:
+            latest = narrative.latest(year, key)
+            if latest is not None and latest.approved_at is not None:
+                continue
+            row = narrative.save_version(
+                year, key, f"The {key} text.", writer, latest.number if latest else 0
+            )
+            narrative.approve(year, key, row.number, approver)
+        db.session.commit()
+
+
+@pytest.fixture
+def approved_text(app, make_user):
+    return lambda year: approve_all_text(app, year, make_user)

@@ -147,3 +147,32 @@ def test_only_commissioners_write_or_approve_the_text_and_refusals_are_audited(
         ).all()
     assert len(refusals) == 4
     assert any(f"{URL}/introduction/approve" in e.detail for e in refusals)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Call \u202e0123 456 7890\u202c",  # right-to-left override: prints backwards
+        "Email short\u200bbreaks@example.gov.uk",  # zero-width space
+        "Phone us\u2066 now\u2069",
+        "A bell\u0007",
+    ],
+)
+def test_hidden_characters_are_refused_with_a_message(app, browser_as, text):
+    browser = browser_as(Role.COMMISSIONER)
+    response = browser.post(f"{URL}/how_to_ask", {"body": text, "based_on": "0"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "There is a problem" in page and "must not contain hidden characters" in page
+    with app.app_context():
+        assert _versions(app, "how_to_ask") == []
+
+
+def test_new_lines_and_tabs_are_allowed(app, browser_as):
+    browser = browser_as(Role.COMMISSIONER)
+    response = browser.post(
+        f"{URL}/how_to_ask", {"body": "Phone:\t0123\r\n\r\nOr email us.", "based_on": "0"}
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        assert _versions(app, "how_to_ask")[0].body == "Phone:\t0123\n\nOr email us."

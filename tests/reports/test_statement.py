@@ -24,11 +24,23 @@ def _pdf(app, year=YEAR):
     return reader, text, outputs["html"].decode(), pages
 
 
+def _find_caption(text, caption):
+    words = (re.escape(w) for w in caption.split())
+    m = re.search(r"\s+(?:\S[^\n]*\n\s*)?".join(words), text)
+    assert m, f"no caption {caption!r}"
+    return m.start()
+
+
 def _row(text, caption, label):
-    """The two figures (last year, this year) of a row in the table with this caption."""
-    after = text[text.index(caption) :]
+    """The two figures (last year, this year) of a row in the table with this caption.
+
+    The chart beside the table may share the row's line, after a wider gap: it is ignored, and
+    so is the chart's legend where the caption wraps onto a second line."""
+    after = text[_find_caption(text, caption) :]
     m = re.search(
-        rf"^\s*{re.escape(label)}\s+(\S+(?: \S+)*)\s{{2,}}(\S+(?: \S+)*)\s*$", after, re.M
+        rf"^\s*{re.escape(label)}\s+(\S+(?: \S+)*)\s{{2,}}(\S+(?: \S+)*)(?:\s{{2,}}.*)?$",
+        after,
+        re.M,
     )
     assert m, f"no row {label!r} after {caption!r}"
     return m.group(1), m.group(2)
@@ -185,10 +197,11 @@ def test_small_numbers_never_appear_in_the_statement(app, county):
     _reader, text, _html, _ = _pdf(app)
     caption = "On the disability register, by locality"
     # Three children in Southmere. This year they are the only small number, so Eastfield's
-    # 9 is hidden too (or 3 = 26 - 14 - 9), and every hidden number reads "not shown".
-    assert _row(text, caption, "Southmere") == ("not shown", "not shown")
+    # 9 is hidden too (or 3 = 26 - 14 - 9), and every hidden number of that year's column
+    # reads "not shown". Last year 3 and 1 (sum 4) cannot be told apart: "fewer than 6".
+    assert _row(text, caption, "Southmere") == ("fewer than 6", "not shown")
     assert _row(text, caption, "Eastfield") == ("0", "not shown")
-    assert _row(text, caption, "Westcombe") == ("not shown", "0")
+    assert _row(text, caption, "Westcombe") == ("fewer than 6", "0")
     assert _row(text, caption, "Total") == ("18", "26")
     assert _row(text, "On the disability register, by disability", "Vision") == (
         "fewer than 6",
@@ -202,7 +215,10 @@ def test_the_range_criteria_and_gaps_come_from_the_registers(app, county):
     assert "Hidden Draft Service" not in text  # not published
     assert "The child has complex needs" in text and "A withdrawn criterion" not in text
     assert "Gaps by locality" in text
-    assert "There are 2 short-break services" in html
+    # The register keeps no history: it is labelled as it is now, whatever the year.
+    assert "there are 2 short-break services" in html
+    assert "the register as it is now (" in html and "not as it was during 2025 to 2026" in html
+    assert "in the register as it is now (" in text.replace("\n", " ")
 
 
 def test_a_missing_source_is_said_plainly_and_no_figure_invented(app, county, monkeypatch):
@@ -362,23 +378,94 @@ def test_the_csv_gives_the_same_suppressed_figures_as_the_pdf(app, county):
     with app.test_request_context():
         outputs, _pages, _ = runner.build_statement(YEAR)
     rows = list(csv.reader(io.StringIO(outputs["csv"].decode("utf-8-sig"))))
-    assert rows[0] == [
-        "Section",
-        "Breakdown",
-        "Category",
-        "This year: 2025 to 2026",
-        "Last year: 2024 to 2025",
-    ]
+    # As the PDF prints them: last year, then this year, headed with their years.
+    assert rows[0][:5] == ["Section", "Breakdown", "Category", "2024 to 2025", "2025 to 2026"]
+    assert rows[0][5].startswith("The register as it is now (") and len(rows[0]) == 6
     figures = {(r[0], r[1], r[2]): (r[3], r[4]) for r in rows[1:]}
     register = ("On the disability register", "Locality")
     assert figures[(*register, "Northbrook")] == ("14", "14")
-    assert figures[(*register, "Southmere")] == ("not shown", "not shown")
-    assert figures[(*register, "Eastfield")] == ("not shown", "0")
-    assert figures[(*register, "Total")] == ("26", "18")
+    assert figures[(*register, "Southmere")] == ("fewer than 6", "not shown")
+    assert figures[(*register, "Eastfield")] == ("0", "not shown")
+    assert figures[(*register, "Total")] == ("18", "26")
     disability = ("On the disability register", "Disability (CIN census category)", "Vision")
     assert figures[disability] == ("fewer than 6", "fewer than 6")
     specialist = ("Assessed as eligible for specialist short breaks", "Age band (age on 31 March)")
-    assert figures[(*specialist, "Total")] == ("10", "fewer than 6")
+    assert figures[(*specialist, "Total")] == ("fewer than 6", "10")
+    # The range is today's register: its counts are in the register's column only.
+    saturday = [r for r in rows if r[0] == "The range of short breaks" and r[2] == "Eastfield"]
+    assert [r[3:] for r in saturday if "evenings" in r[1].lower()] == [["", "", "1"]]
     # Nothing a spreadsheet would run as a formula.
     assert not [c for r in rows for c in r if c[:1] in ("=", "+", "-", "@")]
     assert figures[(*register, "'=HYPERLINK(1)")] == ("0", "0")
+
+
+def test_a_year_partly_before_the_records_says_so_and_invents_no_zeros(app, records):
+    """Records begin on 14 June 2024: the statement for 2024 to 2025 has no column for 2023 to
+    2024 (it would only be zeros nobody counted) and says where the figures begin."""
+    with app.app_context():
+        for i in range(8):
+            records.child(dt.date(2015, 3, 1 + i), "north", since=dt.date(2024, 6, 14 + i))
+        db.session.commit()
+    _reader, text, html, _ = _pdf(app, 2024)
+    flat = " ".join(text.split())
+    assert (
+        "Records in this system begin on 14 June 2024, so there are no figures for 2023 to "
+        "2024, and figures before 14 June 2024 are not shown." in flat
+    )
+    assert "2023 to 2024</th>" not in html and '<th scope="col" class="num">2024 to 2025' in html
+    assert _row_one(text, "On the disability register, by locality", "Northbrook") == "8"
+    # The next year has both years' figures, and says figures before 14 June are not shown.
+    _reader, text, html, _ = _pdf(app, 2025)
+    flat = " ".join(text.split())
+    assert (
+        "Records in this system begin on 14 June 2024: figures before then are not shown." in flat
+    )
+    assert _row(text, "On the disability register, by locality", "Northbrook") == ("8", "8")
+
+
+def _row_one(text, caption, label):
+    after = text[_find_caption(text, caption) :]
+    m = re.search(rf"^\s*{re.escape(label)}\s+(\S+(?: \S+)*)(?:\s{{2,}}.*)?$", after, re.M)
+    assert m, f"no row {label!r} after {caption!r}"
+    return m.group(1)
+
+
+def test_with_no_records_at_all_no_figures_are_given(app):
+    _reader, text, _html, _ = _pdf(app, YEAR)
+    assert "No records of children are held in this system yet" in " ".join(text.split())
+    assert "On the disability register, by age band" not in text
+
+
+def test_five_children_one_in_each_age_band_are_not_given_away(app, records):
+    # The population's total is 5: it reads "fewer than 6", and no count of its column is
+    # shown, not even the zeros, in any of its tables.
+    with app.app_context():
+        for dob in (
+            dt.date(2023, 1, 1),
+            dt.date(2018, 1, 1),
+            dt.date(2013, 1, 1),
+            dt.date(2009, 1, 1),
+            dt.date(2004, 1, 1),
+        ):
+            records.child(dob, "north", since=dt.date(2025, 5, 1), disabilities=("LD",))
+        db.session.commit()
+    with app.test_request_context():
+        needs = statement.needs_figures(YEAR).data
+    register = needs["populations"][0]
+    assert needs["years"] == [2025]  # records begin in 2025: no column for 2024
+    for table in register["tables"]:
+        assert [c.text for c in table["totals"]] == ["fewer than 6"], table["dim"]
+        assert {c.text for r in table["rows"] for c in r["cells"]} == {"not shown"}, table["dim"]
+
+
+def test_every_page_of_a_draft_says_it_is_not_for_publication(app, county, make_user):
+    reader, _text, _html, _ = _pdf(app)  # no text approved: a draft
+    pages = [p.extract_text() for p in reader.pages]
+    assert all("Draft — not for publication" in p for p in pages), [
+        i + 1 for i, p in enumerate(pages) if "Draft — not for publication" not in p
+    ]
+    from tests.reports.conftest import approve_all_text
+
+    approve_all_text(app, YEAR, make_user)
+    reader, text, _html, _ = _pdf(app)
+    assert "not for publication" not in text

@@ -1,9 +1,25 @@
-"""Small-number suppression: no published table lets a reader work out a count from 1 to 5."""
+"""Small-number suppression: no published table lets a reader work out a count from 1 to 5.
 
-import itertools
+The random tests check every table with a solver that tries every value the hidden counts
+could have, given what is printed: the shown counts, the total (or "fewer than 6"), that a
+count reading "fewer than 6" is from 1 to 5, that a column with counts "not shown" hides at
+least one from 1 to 5, and that a count hidden to protect another is no bigger than the
+smallest count still shown (the reader may know how the counts to hide are chosen). For
+every hidden count the solver must find more than one value.
+"""
+
+import functools
 import random
 
-from reports.services import HIDDEN_TEXT, SMALL_TEXT, suppress_count, suppress_table
+from reports.services import (
+    HIDDEN_TEXT,
+    SMALL_TEXT,
+    suppress_count,
+    suppress_population,
+    suppress_table,
+)
+
+CAP = 60  # the largest value the solver tries for a count or total it knows nothing about
 
 
 def test_counts_from_1_to_5_read_fewer_than_6_and_others_are_shown():
@@ -47,16 +63,39 @@ def test_two_small_numbers_that_cannot_be_told_apart_need_nothing_more():
     assert totals["y"].text == "35"
 
 
-def test_a_small_total_is_itself_suppressed():
-    cells, totals = suppress_table({"y": {"a": 3, "b": 0}})
+def test_a_small_total_shows_none_of_its_counts_not_even_the_zeros():
+    cells, totals = suppress_table({"y": {"a": 3, "b": 0, "c": 0}, "z": {"a": 3, "b": 9}})
     assert totals["y"].text == SMALL_TEXT
-    assert cells["y"]["a"].suppressed and cells["y"]["b"].text == "0"
+    assert [c.text for c in cells["y"].values()] == [HIDDEN_TEXT] * 3
+    # The other year's column is a population of its own.
+    assert totals["z"].text == "12"
 
 
-def test_the_total_is_hidden_when_nothing_else_can_be():
+def test_five_children_one_in_each_band_cannot_be_worked_out():
+    # Five "fewer than 6" under a total "fewer than 6" could only be 1 each.
+    cells, totals = suppress_table({"y": {b: 1 for b in "abcde"} | {"f": 0}})
+    assert totals["y"].text == SMALL_TEXT
+    assert all(c.text == HIDDEN_TEXT for c in cells["y"].values())
+    _check(cells["y"], totals["y"])
+
+
+def test_the_counts_hidden_beside_a_small_one_are_not_pinned_by_the_smallest_shown():
+    # Hiding 2 and the next smallest (6) left 2 + 6 = 8 hidden with 6 still shown: a hidden
+    # count of 6 or more could only be 6, so the small one could only be 2.
+    values = {"0-4": 2, "5-10": 6, "11-15": 6, "16-17": 20, "18-25": 30}
+    cells, totals = suppress_table({"y": values})
+    assert totals["y"].text == "64"
+    hidden = [v for k, v in values.items() if cells["y"][k].suppressed]
+    assert sum(hidden) >= 10 and max(hidden) >= 6
+    _check(cells["y"], totals["y"])
+    cells, totals = suppress_table({"y": {"a": 4, "b": 6, "c": 6}})
+    _check(cells["y"], totals["y"])
+
+
+def test_the_column_is_not_shown_at_all_when_nothing_else_can_be_hidden():
     cells, totals = suppress_table({"y": {"a": 5, "b": 5, "c": 0}})
-    assert totals["y"].suppressed
-    assert cells["y"]["a"].suppressed and cells["y"]["b"].suppressed
+    assert totals["y"].suppressed and totals["y"].text == HIDDEN_TEXT
+    assert all(c.suppressed for c in cells["y"].values())
 
 
 def test_given_totals_are_used_when_a_breakdown_does_not_add_up_to_its_own_sum():
@@ -64,53 +103,116 @@ def test_given_totals_are_used_when_a_breakdown_does_not_add_up_to_its_own_sum()
     assert totals["y"].text == "12"
 
 
-def _solutions(values, hidden, total_known):
-    """Every assignment of the hidden cells consistent with what is published."""
-    shown = sum(v for i, v in enumerate(values) if i not in hidden)
-    ranges = []
-    for i in sorted(hidden):
-        ranges.append(range(1, 6) if 1 <= values[i] <= 5 else range(0, 60))
-    out = set()
-    for combo in itertools.product(*ranges):
-        if total_known is None or shown + sum(combo) == total_known:
-            out.add(combo)
+# --- The solver ---------------------------------------------------------------------------
+
+
+def _domains(cells, total):
+    """What a reader knows of each count (a range of values) and of the total."""
+    shown_big = [c.value for c in cells.values() if not c.suppressed and c.value > 5]
+    if total.suppressed:
+        totals = range(1, 6) if total.text == SMALL_TEXT else range(6, CAP + 1)
+        # Nothing of the column is shown: any count could be 0.
+        return {k: range(0, CAP + 1) for k, c in cells.items() if c.suppressed}, totals, False
+    bound = min(shown_big, default=CAP)
+    domains = {
+        k: range(1, 6) if c.text == SMALL_TEXT else range(1, bound + 1)
+        for k, c in cells.items()
+        if c.suppressed
+    }
+    needs_small = any(c.text == HIDDEN_TEXT for c in cells.values())
+    return domains, [total.value], needs_small
+
+
+def _possible_values(cells, total) -> dict[str, set[int]]:
+    """For every hidden count, each value it could have given what is printed: every
+    combination of values is tried (memoised on what is left to share out)."""
+    domains, totals, needs_small = _domains(cells, total)
+    keys = list(domains)
+    shown = sum(c.value for c in cells.values() if not c.suppressed)
+
+    @functools.cache
+    def feasible(start, remaining, have_small, skip):
+        if start == len(keys):
+            return remaining == 0 and (have_small or not needs_small)
+        if start == skip:
+            return feasible(start + 1, remaining, have_small, skip)
+        return any(
+            feasible(start + 1, remaining - v, have_small or 1 <= v <= 5, skip)
+            for v in domains[keys[start]]
+            if v <= remaining
+        )
+
+    out = {}
+    for i, key in enumerate(keys):
+        out[key] = {
+            v
+            for t in totals
+            for v in domains[key]
+            if t - shown - v >= 0 and feasible(0, t - shown - v, 1 <= v <= 5, i)
+        }
     return out
 
 
-def test_no_hidden_small_number_can_be_worked_out_in_random_tables():
+def _check(cells, total, values=None):
+    for key, possible in _possible_values(cells, total).items():
+        assert len(possible) > 1, (values, key, possible)
+        if values is not None:
+            assert values[key] in possible, (values, key, possible)
+
+
+def _random_values(rng):
+    return {
+        f"c{i}": rng.choice([0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 14, 20])
+        for i in range(rng.randint(2, 5))
+    }
+
+
+def test_no_hidden_count_can_be_worked_out_in_random_tables():
     rng = random.Random(6)
-    for _ in range(300):
-        values = [rng.choice([0, 1, 2, 3, 4, 5, 6, 7, 9, 14, 25]) for _ in range(rng.randint(2, 5))]
-        cells, totals = suppress_table({"y": dict(enumerate(values))})
-        col = cells["y"]
-        for i, v in enumerate(values):
+    for _ in range(400):
+        values = _random_values(rng)
+        cells, totals = suppress_table({"y": values})
+        col, total = cells["y"], totals["y"]
+        for key, v in values.items():
             if 1 <= v <= 5:
-                assert col[i].suppressed, values
-            elif not col[i].suppressed:
-                assert col[i].value == v
-        hidden = {i for i in col if col[i].suppressed}
-        if not hidden:
-            continue
-        total = None if totals["y"].suppressed else sum(values)
-        # A reader who does not know which hidden cell is small: every hidden cell could be
-        # anything from 1 to 5 when all read "fewer than 6", else anything at all.
-        if all(col[i].text == SMALL_TEXT for i in hidden):
-            ranges_values = values
-        else:
-            ranges_values = [99 if i in hidden else v for i, v in enumerate(values)]
-        sols = _solutions(ranges_values, hidden, total)
-        for i in hidden:
-            if 1 <= values[i] <= 5:
-                position = sorted(hidden).index(i)
-                possible = {s[position] for s in sols}
-                assert len(possible) > 1, (values, hidden, possible)
+                assert col[key].suppressed, values
+            elif not col[key].suppressed:
+                assert col[key].value == v
+        if 1 <= sum(values.values()) <= 5:
+            assert total.text == SMALL_TEXT and all(c.text == HIDDEN_TEXT for c in col.values())
+        _check(col, total, values)
+
+
+def test_no_table_of_a_population_gives_away_what_another_hides():
+    """Two tables of one population share its total: a value of the total is possible only if
+    both tables allow it, and each hidden count is checked over those totals."""
+    rng = random.Random(60)
+    for _ in range(200):
+        by_age = _random_values(rng)
+        total = sum(by_age.values())
+        # The same children by locality: the total shared out some other way.
+        parts = [0] * rng.randint(2, 4)
+        for _child in range(total):
+            parts[rng.randrange(len(parts))] += 1
+        by_place = {f"p{i}": n for i, n in enumerate(parts)}
+        cells, totals = suppress_population(
+            {"age": {"y": by_age}, "place": {"y": by_place}}, {"y": total}
+        )
+        t = totals["y"]
+        assert t.suppressed == (t.text != f"{total:,}")
+        possible_totals = set(_domains(cells["age"]["y"], t)[1])
+        for name in ("age", "place"):
+            col = cells[name]["y"]
+            if t.suppressed and t.text == HIDDEN_TEXT:
+                assert all(c.suppressed for c in col.values()), (by_age, by_place)
+            _check(col, t, by_age | by_place)
+        assert total in possible_totals
 
 
 def test_tables_of_one_population_cannot_give_away_what_another_hides():
-    from reports.services import suppress_population
-
-    # By age: 5 and 5, which the total of 10 would give away, so the total is hidden. By
-    # locality all 10 live in one place: that count is the total, so it is hidden too.
+    # By age: 5 and 5, which the total of 10 would give away, so nothing of that column is
+    # shown. By locality all 10 live in one place: that count is the total, so it is hidden
+    # too, and so is the 0 beside it.
     cells, totals = suppress_population(
         {
             "age": {"y": {"0-4": 5, "5-10": 5, "11-15": 0}},
@@ -119,15 +221,11 @@ def test_tables_of_one_population_cannot_give_away_what_another_hides():
         {"y": 10},
     )
     assert totals["y"].suppressed
-    assert (
-        cells["locality"]["y"]["north"].suppressed and cells["locality"]["y"]["south"].text == "0"
-    )
-    assert all(cells["age"]["y"][k].suppressed for k in ("0-4", "5-10"))
+    assert all(c.suppressed for c in cells["locality"]["y"].values())
+    assert all(c.suppressed for c in cells["age"]["y"].values())
 
 
 def test_tables_that_need_nothing_together_are_left_alone():
-    from reports.services import suppress_population
-
     cells, totals = suppress_population(
         {"age": {"y": {"a": 20, "b": 3, "c": 4}}, "locality": {"y": {"n": 15, "s": 12}}},
         {"y": 27},

@@ -43,6 +43,19 @@ def done_run(app, make_user):
     return run_id
 
 
+@pytest.fixture
+def approved_run(app, make_user, approved_text):
+    """A finished statement whose every section of text was approved: not a draft."""
+    approved_text(2026)
+    user = make_user(Role.COMMISSIONER)
+    with app.test_request_context():
+        run, _ = services.request_run("statement", {"year": 2026}, user)
+        db.session.commit()
+        run_id = run.id
+    app.extensions["celery"].tasks["reports.generate"].apply(args=[run_id])
+    return run_id
+
+
 def test_commissioners_ask_for_the_statement(app, browser_as):
     browser = browser_as(Role.COMMISSIONER)
     page = browser.get("/reports/").get_data(as_text=True)
@@ -140,7 +153,7 @@ def test_a_bad_year_is_refused_with_a_message(app, browser_as):
     response = browser_as(Role.COMMISSIONER).post("/reports/statement", {"year": "1999"})
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert "The year must be between 2011 and" in page and "There is a problem" in page
+    assert "There are no figures for 1999 to 2000" in page and "There is a problem" in page
     assert _runs(app) == []
 
 
@@ -243,14 +256,10 @@ def test_the_csv_of_figures_is_stored_with_its_hash_and_its_download_audited(
     (event,) = _audit(app, "report_download", done_run)
     assert "csv" in event.detail and run.csv_sha256 in event.detail
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
-    assert rows[0] == [
-        "Section",
-        "Breakdown",
-        "Category",
-        "This year: 2026 to 2027 (so far)",
-        "Last year: 2025 to 2026",
-    ]
-    assert all(len(r) == 5 for r in rows)
+    # No records at all: no year columns (no invented zeros), only the register's.
+    assert rows[0][:3] == ["Section", "Breakdown", "Category"]
+    assert rows[0][3].startswith("The register as it is now (")
+    assert all(len(r) == len(rows[0]) for r in rows)
     assert "CSV SHA-256" in browser.get(f"/reports/runs/{done_run}").get_data(as_text=True)
 
 
@@ -276,7 +285,31 @@ def test_unknown_runs_are_not_found(browser_as):
     assert browser_as(Role.COMMISSIONER).get("/reports/runs/999999/pdf").status_code == 404
 
 
-def test_a_commissioner_marks_a_published_statement_to_keep(app, browser_as, done_run):
+def test_a_draft_cannot_be_marked_published_and_says_it_is_a_draft(app, browser_as, done_run):
+    browser = browser_as(Role.COMMISSIONER)
+    with app.app_context():
+        assert db.session.get(ReportRun, done_run).draft is True
+    page = browser.get(f"/reports/runs/{done_run}").get_data(as_text=True)
+    assert "data-draft>Draft</strong>" in page and "This is a draft" in page
+    assert "Mark as published — keep" not in page
+    assert "A draft cannot be marked as published" in page
+    response = browser.post(
+        f"/reports/runs/{done_run}/keep", {"action": "keep"}, follow_redirects=True
+    )
+    assert "This statement is a draft" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(ReportRun, done_run).kept_at is None
+    assert _audit(app, "report_kept", done_run) == []
+    row = re.search(
+        rf'id="run-{done_run}".*?</tr>', browser.get("/reports/").get_data(as_text=True), re.S
+    )
+    assert "data-draft>Draft</strong>" in row.group(0)
+
+
+def test_a_commissioner_marks_a_published_statement_to_keep(app, browser_as, approved_run):
+    done_run = approved_run
+    with app.app_context():
+        assert db.session.get(ReportRun, done_run).draft is False
     browser = browser_as(Role.COMMISSIONER)
     page = browser.get(f"/reports/runs/{done_run}").get_data(as_text=True)
     assert "Mark as published — keep" in page
@@ -292,7 +325,7 @@ def test_a_commissioner_marks_a_published_statement_to_keep(app, browser_as, don
     row = re.search(
         rf'id="run-{done_run}".*?</tr>', browser.get("/reports/").get_data(as_text=True), re.S
     )
-    assert "Published — keep" in row.group(0)
+    assert "Published — keep" in row.group(0) and "data-draft" not in row.group(0)
     browser.post(f"/reports/runs/{done_run}/keep", {"action": "release"})
     with app.app_context():
         assert db.session.get(ReportRun, done_run).kept_at is None
@@ -329,3 +362,78 @@ def test_the_list_of_reports_made_is_paginated(app, browser_as):
     assert second.count('data-run-id="') == 3
     assert "govuk-pagination" in first and "page=2" in first
     assert browser.get("/reports/?page=²").status_code == 200
+
+
+def test_only_years_with_records_are_offered_or_accepted(app, browser_as, records):
+    with app.app_context():
+        records.child(dt.date(2015, 1, 1), since=dt.date(2024, 6, 14))
+        db.session.commit()
+    browser = browser_as(Role.COMMISSIONER)
+    page = browser.get("/reports/").get_data(as_text=True)
+    latest = services.financial_year_of(dt.date.today())
+    offered = [int(y) for y in re.findall(r'<option value="(\d{4})"', page)]
+    assert offered == list(range(latest, 2023, -1))  # 2024 to 2025 is the first with records
+    for year in ("2023", "2011"):
+        response = browser.post("/reports/statement", {"year": year})
+        assert response.status_code == 400
+        html = " ".join(response.get_data(as_text=True).split())
+        assert (
+            f"There are no figures for {year} to {int(year) + 1}: records in this system begin "
+            "on 14 June 2024. The earliest statement you can make is for 2024 to 2025" in html
+        )
+    assert _runs(app) == []
+    assert browser.post("/reports/statement", {"year": "2024"}).status_code == 302
+
+
+def test_a_configured_first_year_is_the_earliest_offered(app, browser_as, records, monkeypatch):
+    with app.app_context():
+        records.child(dt.date(2015, 1, 1), since=dt.date(2020, 6, 14))
+        db.session.commit()
+    monkeypatch.setitem(app.config, "REPORTS_FIRST_YEAR", "2023")
+    page = browser_as(Role.COMMISSIONER).get("/reports/").get_data(as_text=True)
+    assert min(int(y) for y in re.findall(r'<option value="(\d{4})"', page)) == 2023
+
+
+def test_a_page_past_the_end_of_the_list_shows_the_last_page(app, browser_as):
+    with app.app_context():
+        for i in range(app.config["PAGE_SIZE"] + 3):
+            db.session.add(
+                ReportRun(
+                    report_type="statement",
+                    params={"year": 2020},
+                    status="failed",
+                    progress="Failed",
+                    requested_at=dt.datetime(2026, 1, 1) + dt.timedelta(minutes=i),
+                )
+            )
+        db.session.commit()
+    browser = browser_as(Role.COMMISSIONER)
+    response = browser.get("/reports/?page=99")
+    assert response.status_code == 302 and response.headers["Location"].endswith("page=2")
+    page = browser.get("/reports/?page=99", follow_redirects=True).get_data(as_text=True)
+    assert page.count('data-run-id="') == 3 and "No reports have been made yet" not in page
+
+
+def test_times_are_shown_in_uk_time_with_the_zone(app, browser_as, done_run):
+    with app.app_context():
+        run = db.session.get(ReportRun, done_run)
+        run.requested_at = dt.datetime(2026, 7, 1, 23, 30)  # UTC: 12:30am BST on 2 July
+        run.finished_at = dt.datetime(2026, 12, 1, 9, 5)  # UTC and GMT alike
+        db.session.commit()
+    browser = browser_as(Role.COMMISSIONER)
+    page = browser.get(f"/reports/runs/{done_run}").get_data(as_text=True)
+    assert "2 July 2026 at 12:30am BST" in page and "1 December 2026 at 9:05am GMT" in page
+    listing = browser.get("/reports/").get_data(as_text=True)
+    assert "2 July 2026 at 12:30am BST" in listing and "UK time (GMT, or BST in summer)" in listing
+
+
+def test_the_list_of_reports_scrolls_in_its_own_named_region(app, browser_as, done_run):
+    browser = browser_as(Role.COMMISSIONER)
+    page = browser.get("/reports/").get_data(as_text=True)
+    region = re.search(r'<div class="app-reports-scroll"[^>]*>', page).group(0)
+    assert 'role="region"' in region and 'tabindex="0"' in region
+    assert 'aria-labelledby="runs-heading"' in region
+    assert '<link rel="stylesheet" href="/reports/reports.css">' in page
+    css = browser.get("/reports/reports.css")
+    assert css.status_code == 200 and css.mimetype == "text/css"
+    assert "overflow-x: auto" in css.get_data(as_text=True)
