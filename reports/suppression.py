@@ -10,9 +10,10 @@ total. The rules (GSS/ONS practice for counts that could identify a person):
   be one child each).
 - **Secondary**: where the hidden counts of a column could be worked out from the total (one
   hidden count; or several that can only be all 1 or all 5), more counts are hidden, smallest
-  first, until the hidden counts add up to at least ``HIDDEN_SUM_MIN`` and include one of 6 or
+  first (equal counts together, so that which is hidden never depends on the order of the
+  rows), until the hidden counts add up to at least ``HIDDEN_SUM_MIN`` and include one of 6 or
   more, *and* no hidden count is pinned down even by a reader who knows that the counts hidden
-  to protect others are no bigger than the smallest count still shown. Every hidden count of
+  to protect others are smaller than every count of 6 or more still shown. Every hidden count of
   such a column reads "not shown", so a reader cannot tell which one was the small number.
 - When a column runs out of counts to hide, nothing of it is shown (total included).
 
@@ -82,7 +83,8 @@ def _secondary_is_safe(values: list[int], hidden: set[int]) -> bool:
     if sum(hidden_values) < HIDDEN_SUM_MIN or max(hidden_values) <= SMALL_MAX:
         return False
     still_shown = [v for i, v in enumerate(values) if i not in hidden and v > SMALL_MAX]
-    bound = min(still_shown, default=sum(hidden_values))
+    # Counts hidden to protect others are smaller than every count of 6 or more still shown.
+    bound = min(still_shown, default=sum(hidden_values) + 1) - 1
     return len(_possible(sum(hidden_values), len(hidden), bound)) > 1
 
 
@@ -102,9 +104,10 @@ def plan_column(values: list[int], total: int) -> tuple[str, set[int]]:
     if _small_only_is_safe([values[i] for i in primary]):
         return SMALL, primary
     hidden = set(primary)
-    spare = sorted((i for i, v in enumerate(values) if v > SMALL_MAX), key=lambda i: (values[i], i))
-    for i in spare:
-        hidden.add(i)
+    # Equal counts are hidden together, smallest first: choosing one of two equal counts by
+    # its row would let a reader who knows the rule tell which hidden count is the small one.
+    for value in sorted({v for v in values if v > SMALL_MAX}):
+        hidden |= {i for i, v in enumerate(values) if v == value}
         if _secondary_is_safe(values, hidden):
             return SECONDARY, hidden
     return CLOSED, everything

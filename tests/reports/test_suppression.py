@@ -92,6 +92,27 @@ def test_the_counts_hidden_beside_a_small_one_are_not_pinned_by_the_smallest_sho
     _check(cells["y"], totals["y"])
 
 
+def test_which_count_is_hidden_never_depends_on_the_order_of_the_rows():
+    # With one of two equal 6s hidden by its row, seeing 0-4 and 11-15 hidden and 5-10 = 6
+    # shown told a reader who knows the rule that 11-15 was the small one (11 - 6 = 5).
+    values = {"0-4": 6, "5-10": 6, "11-15": 5, "16-17": 9, "18-25": 9}
+    cells, totals = suppress_table({"y": values})
+    assert cells["y"]["0-4"].suppressed and cells["y"]["5-10"].suppressed
+    _check(cells["y"], totals["y"], values)
+    rng = random.Random(7)
+    for _ in range(300):
+        values = _random_values(rng)
+        order = list(values)
+        rng.shuffle(order)
+        cells, _ = suppress_table({"y": values})
+        again, _ = suppress_table({"y": {k: values[k] for k in order}})
+        hidden = sorted(values[k] for k, c in cells["y"].items() if c.suppressed)
+        assert hidden == sorted(values[k] for k, c in again["y"].items() if c.suppressed)
+        # Equal counts are either all shown or all hidden.
+        for v in set(values.values()) - {0}:
+            assert len({cells["y"][k].suppressed for k in values if values[k] == v}) == 1
+
+
 def test_the_column_is_not_shown_at_all_when_nothing_else_can_be_hidden():
     cells, totals = suppress_table({"y": {"a": 5, "b": 5, "c": 0}})
     assert totals["y"].suppressed and totals["y"].text == HIDDEN_TEXT
@@ -113,7 +134,9 @@ def _domains(cells, total):
         totals = range(1, 6) if total.text == SMALL_TEXT else range(6, CAP + 1)
         # Nothing of the column is shown: any count could be 0.
         return {k: range(0, CAP + 1) for k, c in cells.items() if c.suppressed}, totals, False
-    bound = min(shown_big, default=CAP)
+    # Counts are hidden smallest first, equal ones together: a count hidden to protect another
+    # is smaller than every count of 6 or more still shown.
+    bound = min(shown_big, default=CAP + 1) - 1
     domains = {
         k: range(1, 6) if c.text == SMALL_TEXT else range(1, bound + 1)
         for k, c in cells.items()
