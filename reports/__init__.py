@@ -10,8 +10,9 @@ from .views import blueprint
 register(
     "Reports",
     "reports.index",
-    # Finance officers' expenditure reports come with the budgets work; team managers run none.
-    [Role.COMMISSIONER, Role.FINANCE_OFFICER],
+    # DESIGN.md: commissioners and service managers download the statement and expenditure
+    # reports; no other role runs or downloads any report.
+    [Role.COMMISSIONER],
     order=50,
 )
 
@@ -23,7 +24,7 @@ SWEEP_SCHEDULE_SECONDS = 60.0
 
 def init_app(app) -> None:
     """Called by core after the blueprint is registered: CLI, template filters, beat entry."""
-    from . import services, tasks  # noqa: F401 - registers the Celery tasks
+    from . import jobs, services, tasks  # noqa: F401 - registers the Celery tasks
     from .cli import reports_cli
     from .times import uk_date, uk_datetime
 
@@ -33,6 +34,8 @@ def init_app(app) -> None:
     app.add_template_filter(_narrative_html, "narrative_html")
     app.add_template_filter(uk_datetime, "uk_datetime")
     app.add_template_filter(uk_date, "uk_date")
+    app.add_template_test(jobs.is_stalled, "stalled_report")
+    app.jinja_env.globals["report_stalled_text"] = jobs.STALLED_TEXT
     celery = app.extensions.get("celery")
     if celery is not None:
         celery.conf.beat_schedule["reports-expire-old-files"] = {

@@ -85,6 +85,17 @@ def claimant_gone(run: ReportRun, now: dt.datetime | None = None) -> bool:
     return run.updated_at < now - HEARTBEAT_STALE or _alive_here(run.worker) is False
 
 
+def is_stalled(run: ReportRun) -> bool:
+    """A run said to be running whose worker has stopped answering (the sweep will send it
+    again): shown as such rather than as a progress that no longer moves."""
+    return run.status == RUNNING and claimant_gone(run)
+
+
+STALLED_TEXT = (
+    "Its worker stopped answering: the report will be sent to another worker within a few minutes."
+)
+
+
 def claim(run: ReportRun) -> int | None:
     """Take the run for a new attempt: its attempt number, or None if someone else did first.
     ``run`` is as read; nothing is changed unless it is still so."""

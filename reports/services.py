@@ -6,7 +6,9 @@ reports.suppression (its names are here too). Plain functions: they flush, never
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -384,6 +386,40 @@ def file_for(app, run: ReportRun, fmt: str) -> Path | None:
     if base not in path.parents or not path.is_file():
         return None
     return path
+
+
+MISSING, CHANGED = "missing", "changed"
+
+
+def file_problem(app, run: ReportRun, fmt: str) -> str | None:
+    """Why a finished run's stored file cannot be given out: MISSING (removed or moved outside
+    this system), CHANGED (its SHA-256 is no longer the one recorded when it was made), or None.
+    A file is never given out unless it is the one the run made."""
+    name = stored_name(run, fmt)
+    if not name or run.status != DONE:
+        return None
+    path = file_for(app, run, fmt)
+    if path is None:
+        problem = MISSING
+    else:
+        digest = hashlib.sha256()
+        with path.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 16), b""):
+                digest.update(block)
+        if digest.hexdigest() == stored_sha256(run, fmt):
+            return None
+        problem = CHANGED
+    logging.getLogger(__name__).warning(
+        "report run %s: %s file %s is %s", run.id, fmt, name, problem
+    )
+    return problem
+
+
+def missing_files(app, run: ReportRun) -> list[str]:
+    """The formats of a finished run whose files are no longer in the reports folder."""
+    if run.status != DONE:
+        return []
+    return [f for f in FORMATS if stored_name(run, f) and file_for(app, run, f) is None]
 
 
 def record_download(run: ReportRun, fmt: str) -> None:

@@ -34,7 +34,9 @@ from .services import FORMATS, KEEP_ROLES, NARRATIVE_ROLES, REPORT_TYPES, Report
 
 blueprint = Blueprint("reports", __name__, url_prefix="/reports", template_folder="templates")
 
-ROLES = (Role.COMMISSIONER, Role.TEAM_MANAGER, Role.FINANCE_OFFICER)
+# Every report is a commissioner's (DESIGN.md): other roles are refused every page, so that
+# they cannot tell which run ids exist either.
+ROLES = (Role.COMMISSIONER,)
 STATEMENT_ROLES = REPORT_TYPES["statement"].roles
 
 
@@ -154,6 +156,7 @@ def run_detail(run_id):
         run=run,
         keep_form=KeepForm(formdata=None),
         may_keep=current_user.has_role(*KEEP_ROLES),
+        missing=[FORMATS[f][1] for f in services.missing_files(current_app, run)],
     )
 
 
@@ -185,9 +188,10 @@ def download(run_id, fmt):
     run = _visible_run(run_id)
     if fmt not in FORMATS:
         abort(404)
+    problem = services.file_problem(current_app, run, fmt)
     path = services.file_for(current_app, run, fmt)
-    if path is None:
-        return render_template("reports/no_file.html", run=run), 404
+    if problem or path is None:
+        return render_template("reports/no_file.html", run=run, problem=problem), 404
     services.record_download(run, fmt)
     if fmt in ("pdf", "csv"):
         return send_file(

@@ -18,11 +18,28 @@ stop() {
 }
 trap stop INT TERM EXIT
 
+# Start the Celery LABEL again whenever it dies (on the embedded broker a worker whose pool
+# child was killed can take its main process down with it), but not when it was asked to stop
+# (Ctrl-C or this script's stop: exit 0, or 130/143 for INT/TERM).
+keep_running() {
+  local label=$1 child="" status
+  shift
+  trap 'kill -TERM $child 2>/dev/null; wait $child 2>/dev/null; exit 0' TERM
+  while :; do
+    "$@" &
+    child=$!
+    wait "$child" && status=0 || status=$?
+    case $status in 0 | 130 | 143) exit 0 ;; esac
+    echo "$(date '+%Y-%m-%d %H:%M:%S') the Celery $label died (exit $status): starting it again"
+    sleep 2
+  done
+}
+
 # The worker and beat log to instance/worker.log so the sign-in details stay readable.
-"$BIN/celery" -A core.worker worker --loglevel=info --concurrency=2 \
+keep_running worker "$BIN/celery" -A core.worker worker --loglevel=info --concurrency=2 \
   --without-gossip --without-mingle >"$LOG" 2>&1 &
 WORKER=$!
-"$BIN/celery" -A core.worker beat --loglevel=info \
+keep_running beat "$BIN/celery" -A core.worker beat --loglevel=info \
   --schedule instance/celerybeat-schedule >>"$LOG" 2>&1 &
 BEAT=$!
 

@@ -28,7 +28,7 @@ def test_sign_in_page_is_accessible_and_shows_errors(page, live_server, console_
 def test_each_role_sees_only_its_navigation(page, live_server, live_user):
     expected = {
         Role.PRACTITIONER: {"Cases", "Assessments", "Direct payments", "Providers"},
-        Role.FINANCE_OFFICER: {"Direct payments", "Providers", "Reports"},
+        Role.FINANCE_OFFICER: {"Direct payments", "Providers"},
         Role.COMMISSIONER: {"Providers", "Reports"},
         Role.ADMINISTRATOR: {"Providers", "Eligibility criteria", "Users", "Audit log"},
     }

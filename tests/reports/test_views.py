@@ -158,14 +158,21 @@ def test_a_bad_year_is_refused_with_a_message(app, browser_as):
 
 
 @pytest.mark.parametrize("role", [Role.FINANCE_OFFICER, Role.TEAM_MANAGER])
-def test_roles_without_a_report_are_told_so_plainly(app, browser_as, done_run, role):
+def test_other_roles_are_refused_every_reports_page_whether_or_not_the_run_exists(
+    app, browser_as, done_run, role
+):
     browser = browser_as(role)
-    page = browser.get("/reports/").get_data(as_text=True)
-    assert "Make the statement" not in page and "No reports have been made yet" not in page
-    assert "You cannot make any reports yet" in page
-    assert "made by commissioners" in page and f"run-{done_run}" not in page
-    if role == Role.FINANCE_OFFICER:
-        assert "Expenditure reports, for finance officers, will come" in page
+    for path in (
+        "/reports/",
+        "/reports/runs.json",
+        f"/reports/runs/{done_run}",
+        "/reports/runs/999999",
+        f"/reports/runs/{done_run}/pdf",
+        "/reports/runs/999999/pdf",
+    ):
+        assert browser.get(path).status_code == 403, path
+    refusals = [e for e in _audit(app, "access_refused") if e.user_id == browser.user.id]
+    assert len(refusals) == 6
 
 
 @pytest.mark.parametrize("role", [Role.TEAM_MANAGER, Role.FINANCE_OFFICER])
@@ -189,11 +196,6 @@ def test_the_status_feed_gives_each_runs_status_and_row(app, browser_as, done_ru
     assert run["id"] == done_run and run["status"] == "done"
     assert "Download PDF" in run["html"] and f'id="run-{done_run}"' in run["html"]
     assert browser.get("/reports/runs.json?ids=x,²,99999999999999").get_json()["runs"] == []
-    assert browser_as(Role.FINANCE_OFFICER).get("/reports/runs.json").get_json()["runs"] == []
-    assert (
-        browser_as(Role.TEAM_MANAGER).get(f"/reports/runs.json?ids={done_run}").get_json()["runs"]
-        == []
-    )
 
 
 def test_downloading_the_pdf_is_audited(app, browser_as, done_run):
@@ -437,3 +439,54 @@ def test_the_list_of_reports_scrolls_in_its_own_named_region(app, browser_as, do
     css = browser.get("/reports/reports.css")
     assert css.status_code == 200 and css.mimetype == "text/css"
     assert "overflow-x: auto" in css.get_data(as_text=True)
+
+
+def _stored(app, run_id, fmt):
+    with app.app_context():
+        return services.file_for(app, db.session.get(ReportRun, run_id), fmt)
+
+
+def test_a_file_removed_outside_the_system_is_said_to_be_missing(app, browser_as, done_run):
+    browser = browser_as(Role.COMMISSIONER)
+    _stored(app, done_run, "pdf").unlink()
+    page = browser.get(f"/reports/runs/{done_run}").get_data(as_text=True)
+    assert "no longer in the reports folder (PDF)" in page
+    response = browser.get(f"/reports/runs/{done_run}/pdf")
+    assert response.status_code == 404
+    text = response.get_data(as_text=True)
+    assert "no longer in the reports folder" in text and "did not finish" not in text
+    assert _audit(app, "report_download", done_run) == []
+
+
+def test_a_file_changed_since_it_was_made_is_not_given_out(app, browser_as, done_run):
+    browser = browser_as(Role.COMMISSIONER)
+    path = _stored(app, done_run, "csv")
+    path.write_bytes(path.read_bytes() + b"Edited,by,hand\r\n")
+    response = browser.get(f"/reports/runs/{done_run}/csv")
+    assert response.status_code == 404
+    assert "has been changed since" in response.get_data(as_text=True)
+    assert _audit(app, "report_download", done_run) == []
+    # The other files are untouched and still given out.
+    assert browser.get(f"/reports/runs/{done_run}/pdf").status_code == 200
+
+
+def test_a_run_whose_worker_stopped_answering_says_so_not_its_last_progress(
+    app, browser_as, make_user
+):
+    browser = browser_as(Role.COMMISSIONER)
+    with app.test_request_context():
+        run, _ = services.request_run("statement", {"year": 2026}, make_user(Role.COMMISSIONER))
+        run.status, run.attempts, run.worker = "running", 1, "elsewhere:42"
+        run.progress = "Collecting the range"
+        run.updated_at = services.utcnow() - dt.timedelta(minutes=10)  # no heartbeat since
+        db.session.commit()
+        run_id = run.id
+    for page in (browser.get(f"/reports/runs/{run_id}"), browser.get("/reports/")):
+        text = page.get_data(as_text=True)
+        assert "Its worker stopped answering" in text and "Collecting the range" not in text
+        assert "Worker elsewhere:42" not in text
+    with app.app_context():
+        db.session.get(ReportRun, run_id).updated_at = services.utcnow()  # beating again
+        db.session.commit()
+    text = browser.get(f"/reports/runs/{run_id}").get_data(as_text=True)
+    assert "Collecting the range" in text and "Its worker stopped answering" not in text
