@@ -1,26 +1,18 @@
-"""What casework accepts as text: no hidden characters, names with single spaces, UK telephone
-numbers. The services apply these rules (``line``, ``long_text``, ``phone``); the forms apply
-the same ones to every field (``TextRulesForm``), so each field gets its own message.
-
-Hidden characters are the Unicode control (Cc) and format (Cf) characters: zero-width spaces
-and joiners, direction marks and overrides, the byte order mark, escape and bell. They make two
-names that look the same differ (so a likely duplicate is missed, and search cannot find the
-record), make a name look blank ("\u200b\u200b"), or reverse what text appears to say.
-
-- One-line fields (names, roles, addresses, phone numbers, summaries): none at all.
-- Long text (notes, needs, reasons): line breaks and tabs are what long text is made of, and
-  three format characters are part of ordinary writing, so they stay: the soft hyphen, and the
-  zero-width joiner and non-joiner, which build emoji and are needed to write some languages
-  (Persian, Hindi). Every other control or format character is refused.
+"""What casework accepts as text: no hidden characters (the rule of ``core.text``: none in
+one-line fields, line breaks, tabs and the joiners that build emoji allowed in long text),
+names with single spaces, UK telephone numbers. The services apply these rules (``line``,
+``long_text``, ``phone``); the forms apply the same ones to every field (``TextRulesForm``), so
+each field gets its own message.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from flask_wtf import FlaskForm
 from wtforms.validators import ValidationError
+
+from core.text import hidden_characters
 
 from .rules import CaseworkError
 
@@ -30,18 +22,8 @@ HIDDEN_MESSAGE = (
 )
 PHONE_MESSAGE = "Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
 
-_LONG_TEXT_ALLOWED = frozenset("\t\n\r\u00ad\u200c\u200d")
 # What a telephone number is written with: digits, spaces, a leading +, brackets, hyphens.
 _PHONE = re.compile(r"\+?[0-9 ()\-]+", re.ASCII)
-
-
-def hidden_characters(text: str | None, *, multiline: bool = False) -> bool:
-    """Whether `text` has a control or format character (see the module's docstring)."""
-    for ch in text or "":
-        if unicodedata.category(ch) in ("Cc", "Cf"):
-            if not (multiline and ch in _LONG_TEXT_ALLOWED):
-                return True
-    return False
 
 
 def hidden_message(label: str) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
@@ -16,6 +14,7 @@ from .extensions import db
 from .models import Team, User, utcnow
 from .roles import Role
 from .sessions import end_sessions_for
+from .text import hidden_characters
 from .throttle import lift_block, sign_in_blocked
 
 _STRONG = PasswordHasher()  # argon2id with the library's recommended (RFC 9106) costs
@@ -106,19 +105,13 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
-def _invisible(text: str) -> bool:
-    """Control or format characters (zero-width spaces, direction marks): they make two names
-    that look the same differ, or hide what a name says."""
-    return any(unicodedata.category(c) in ("Cc", "Cf") for c in text)
-
-
 def _person_name(name: str) -> str:
     name = " ".join(name.split())
     if not name:
         raise UserError("Enter the person's full name", "name")
     if len(name) > 120:
         raise UserError("Name must be 120 characters or fewer", "name")
-    if _invisible(name):
+    if hidden_characters(name):
         raise UserError("Name must not contain hidden characters", "name")
     return name
 
@@ -265,7 +258,7 @@ def _team_name(name: str, team: Team | None = None) -> str:
         raise UserError("Enter a team name", "name")
     if len(name) > 120:
         raise UserError("Team name must be 120 characters or fewer", "name")
-    if _invisible(name):
+    if hidden_characters(name):
         raise UserError("Team name must not contain hidden characters", "name")
     clash = db.session.scalar(select(Team).where(func.lower(Team.name) == name.lower()))
     if clash is not None and clash is not team:

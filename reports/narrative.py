@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from core import audit
 from core.extensions import db
 from core.models import utcnow
-from core.users import _invisible
+from core.text import hidden_characters
 
 from .models import StatementNarrative
 from .services import ReportError
@@ -57,9 +57,10 @@ HIDDEN_CHARACTERS_MESSAGE = (
 
 
 def has_hidden_characters(text: str) -> bool:
-    """Control and format characters other than new lines and tabs (a right-to-left override
-    prints "Call 0123" backwards; a zero-width space hides inside a word)."""
-    return _invisible(text.replace("\n", "").replace("\t", ""))
+    """Hidden characters of long text (``core.text``): a right-to-left override prints "Call
+    0123" backwards, a zero-width space hides inside a word; new lines, tabs and the joiners
+    that build emoji are allowed."""
+    return hidden_characters(text, multiline=True)
 
 
 def section_title(key: str) -> str:

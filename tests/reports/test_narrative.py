@@ -156,6 +156,7 @@ def test_only_commissioners_write_or_approve_the_text_and_refusals_are_audited(
         "Email short\u200bbreaks@example.gov.uk",  # zero-width space
         "Phone us\u2066 now\u2069",
         "A bell\u0007",
+        "One line\u2028and an invisible break",
     ],
 )
 def test_hidden_characters_are_refused_with_a_message(app, browser_as, text):
@@ -166,6 +167,15 @@ def test_hidden_characters_are_refused_with_a_message(app, browser_as, text):
     assert "There is a problem" in page and "must not contain hidden characters" in page
     with app.app_context():
         assert _versions(app, "how_to_ask") == []
+
+
+def test_emoji_built_with_joiners_are_allowed(app, browser_as):
+    browser = browser_as(Role.COMMISSIONER)
+    body = "Families told us \U0001f468\u200d\U0001f469\u200d\U0001f467 what they need."
+    response = browser.post(f"{URL}/how_to_ask", {"body": body, "based_on": "0"})
+    assert response.status_code == 302
+    with app.app_context():
+        assert _versions(app, "how_to_ask")[0].body == body
 
 
 def test_new_lines_and_tabs_are_allowed(app, browser_as):
