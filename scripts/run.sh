@@ -12,6 +12,19 @@ stop() {
   echo
   echo "Stopping..."
   kill -TERM ${WORKER:-} ${BEAT:-} ${WEB:-} 2>/dev/null || true
+  # A worker can hang in its warm shutdown when its pool children were signalled too: give
+  # everything 15 seconds, then end what is left (a task cut short is sent again later).
+  local deadline=$((SECONDS + 15)) pid child
+  local started="${WORKER:-} ${BEAT:-} ${WEB:-}"
+  # shellcheck disable=SC2086 # one pid a word
+  while kill -0 $started 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.5; done
+  for pid in $started; do
+    for child in $(pgrep -P "$pid"); do
+      pkill -KILL -P "$child" 2>/dev/null || true
+      kill -KILL "$child" 2>/dev/null || true
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
   wait 2>/dev/null || true
   echo "Stopped."
   exit 0
@@ -20,11 +33,13 @@ trap stop INT TERM EXIT
 
 # Start the Celery LABEL again whenever it dies (on the embedded broker a worker whose pool
 # child was killed can take its main process down with it), but not when it was asked to stop
-# (Ctrl-C or this script's stop: exit 0, or 130/143 for INT/TERM).
+# (Ctrl-C or this script's stop: exit 0, or 130/143 for INT/TERM). It traps INT as well as
+# TERM: a subshell of a script that traps INT would otherwise die of Ctrl-C at once, leaving a
+# restarted worker behind with no one to stop it.
 keep_running() {
   local label=$1 child="" status
   shift
-  trap 'kill -TERM $child 2>/dev/null; wait $child 2>/dev/null; exit 0' TERM
+  trap 'kill -TERM $child 2>/dev/null; wait $child 2>/dev/null; exit 0' TERM INT
   while :; do
     "$@" &
     child=$!
