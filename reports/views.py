@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -15,7 +14,6 @@ from flask import (
     render_template,
     request,
     send_file,
-    send_from_directory,
     url_for,
 )
 from flask_login import current_user
@@ -74,15 +72,6 @@ def _page(form=None, status=200):
 @roles_required(*ROLES)
 def index():
     return _page()
-
-
-@blueprint.get("/reports.css")
-@roles_required(*ROLES)
-def stylesheet():
-    """The few styles of the reports pages (the runs table scrolls in its own region)."""
-    return send_from_directory(
-        Path(__file__).parent / "static", "reports.css", mimetype="text/css", max_age=3600
-    )
 
 
 @blueprint.post("/statement")

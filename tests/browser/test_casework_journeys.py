@@ -510,3 +510,28 @@ def test_team_manager_finds_cases_held_by_someone_who_can_no_longer_sign_in(
     expect(page.locator("#results-heading")).to_have_text("1 child found")
     expect(page.locator("#results")).to_contain_text("Leftover, Sam")
     assert_accessible(page, "(cases held by people who can no longer sign in)")
+
+
+def test_wide_tables_scroll_in_their_own_region_on_a_narrow_screen(signed_in_page, live_server):
+    """WCAG 1.4.10: at 320px the page itself never scrolls sideways; a table that cannot fit
+    scrolls inside a named region that a keyboard can reach."""
+    page, user = signed_in_page(Role.PRACTITIONER, teams=[f"Narrow team {next(_n)}"])
+    (child_id, _) = _setup_children(
+        live_server,
+        user,
+        {"first_name": "Maximilian-Alexander", "last_name": "Featherstonehaugh-Worthington"},
+        {"first_name": "Zara", "last_name": "Featherstone", "next_due_on": TODAY},
+    )
+    page.set_viewport_size({"width": 320, "height": 640})
+    for path in ("/casework/", "/casework/search?q=feather", f"/casework/children/{child_id}"):
+        page.goto(f"{live_server.url}{path}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+    for path in ("/casework/", "/casework/search?q=feather"):
+        page.goto(f"{live_server.url}{path}")
+        region = page.locator(".app-table-scroll").first
+        assert region.get_attribute("role") == "region" and region.get_attribute("aria-label")
+        assert page.evaluate(
+            "(() => { const r = document.querySelector('.app-table-scroll');"
+            " return r.scrollWidth > r.clientWidth; })()"
+        ), f"{path}: the table should be wider than the screen, in its region"
+        assert_accessible(page, f"({path}, 320px wide)")

@@ -42,10 +42,17 @@ def test_each_role_sees_only_its_navigation(page, live_server, live_user):
         assert set(nav.all_inner_texts()) == labels, role
         assert_accessible(page, f"(home, {role.value})")
         # Every page in the navigation opens for this role and passes axe.
-        for href in [a.get_attribute("href") for a in nav.all()]:
+        hrefs = [a.get_attribute("href") for a in nav.all()]
+        for href in hrefs:
             response = page.goto(f"{live_server.url}{href}")
             assert response.status == 200, (role, href)
             assert_accessible(page, f"({href}, {role.value})")
+        # At 320px no page scrolls sideways (WCAG 1.4.10): wide tables scroll in a region.
+        page.set_viewport_size({"width": 320, "height": 640})
+        for href in hrefs:
+            page.goto(f"{live_server.url}{href}")
+            assert page.evaluate("document.documentElement.scrollWidth") <= 320, (role, href)
+        page.set_viewport_size({"width": 1280, "height": 720})
 
 
 def test_administrator_adds_a_user_who_can_then_sign_in(page, live_server, live_user):

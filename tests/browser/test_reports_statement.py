@@ -66,7 +66,7 @@ def test_request_the_statement_watch_it_finish_and_download_it(
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     runs_region = page.get_by_role("region", name="Reports made")
     runs_region.focus()
-    assert page.evaluate("document.activeElement.classList.contains('app-reports-scroll')")
+    assert page.evaluate("document.activeElement.classList.contains('app-table-scroll')")
     assert runs_region.evaluate("el => el.scrollWidth > el.clientWidth")
     assert_accessible(page, "(reports, 320px wide)")
     page.set_viewport_size(wide)
