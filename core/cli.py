@@ -115,17 +115,27 @@ def enable_cmd(email):
 
 
 @users_cli.command("unblock")
-@click.argument("email")
-def unblock_cmd(email):
-    """Lift a sign-in block on an account (after too many failed sign-ins)."""
+@click.argument("email_or_address")
+def unblock_cmd(email_or_address):
+    """Lift a sign-in block on an account (EMAIL) or on an address (such as 203.0.113.7), after
+    too many failed sign-ins."""
+    import ipaddress
+
     from .throttle import block_for, lift_block
 
-    email = email.strip().lower()
-    if block_for("account", email) is None:
-        _fail(f"{email} is not blocked from signing in")
-    lift_block("account", email, reason="lifted from the command line")
+    value = email_or_address.strip().lower()
+    if "@" in value:
+        kind = "account"
+    else:
+        try:
+            value, kind = str(ipaddress.ip_address(value)), "client"
+        except ValueError:
+            _fail(f"{email_or_address!r} is neither an email address nor an IP address")
+    if block_for(kind, value) is None:
+        _fail(f"{value} is not blocked from signing in")
+    lift_block(kind, value, reason="lifted from the command line")
     db.session.commit()
-    click.echo(f"Block lifted on {email}.")
+    click.echo(f"Block lifted on {value}.")
 
 
 @users_cli.command("list")

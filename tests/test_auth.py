@@ -212,6 +212,14 @@ def test_a_new_password_from_an_administrator_lifts_the_accounts_block(app, make
     assert sign_in(app.test_client(), user.email, "a brand new long password").status_code == 302
 
 
+def test_by_default_one_person_mistyping_does_not_lock_out_their_office(app, make_user):
+    first, second = make_user(Role.PRACTITIONER), make_user(Role.PRACTITIONER)
+    _fail_ten_times(app, first.email)  # the account is blocked...
+    assert "too many unsuccessful" in sign_in(app.test_client(), first.email).get_data(as_text=True)
+    # ...but a colleague at the same address signs in.
+    assert sign_in(app.test_client(), second.email).status_code == 302
+
+
 def test_the_client_limit_can_be_set_apart_from_the_account_limit(app, make_user, monkeypatch):
     """Staff behind one office address share an IP: a council can raise the client limit."""
     monkeypatch.setitem(app.config, "SIGN_IN_CLIENT_MAX_FAILURES", 50)
@@ -265,9 +273,9 @@ def test_home_sends_a_role_to_its_landing_page_when_one_is_claimed(app, browser_
         navigation._ITEMS.remove(item)
 
 
-def test_ten_failures_from_one_client_block_that_client(app, make_user):
+def test_failures_on_many_accounts_from_one_client_block_that_client(app, make_user):
     user = make_user(Role.PRACTITIONER)
-    for i in range(10):
+    for i in range(app.config["SIGN_IN_CLIENT_MAX_FAILURES"]):
         sign_in(app.test_client(), f"nobody{i}@example.gov.uk", "wrong-password-123")
     response = sign_in(app.test_client(), user.email)
     assert response.status_code == 200

@@ -168,3 +168,19 @@ def test_users_unblock_lifts_a_sign_in_block(app, make_user):
     result = run(app, "users", "unblock", user.email.upper())
     assert result.exit_code == 0 and "Block lifted" in result.output
     assert sign_in(app.test_client(), user.email).status_code == 302
+
+
+def test_users_unblock_lifts_a_block_on_an_address(app, make_user, monkeypatch):
+    from tests.conftest import sign_in
+
+    monkeypatch.setitem(app.config, "SIGN_IN_CLIENT_MAX_FAILURES", 3)
+    user = make_user()
+    for i in range(3):
+        sign_in(app.test_client(), f"nobody{i}@example.gov.uk", "wrong")
+    assert sign_in(app.test_client(), user.email).status_code == 200  # the address is blocked
+    result = run(app, "users", "unblock", "127.0.0.1")
+    assert result.exit_code == 0 and "Block lifted on 127.0.0.1" in result.output
+    assert sign_in(app.test_client(), user.email).status_code == 302
+    assert run(app, "users", "unblock", "127.0.0.1").exit_code == 1  # no longer blocked
+    result = run(app, "users", "unblock", "not-an-address")
+    assert result.exit_code == 1 and "neither an email address nor an IP address" in result.output
