@@ -90,6 +90,16 @@ def sign_in():
     return render_template("core/sign_in.html", form=form, expired=expired, error=error)
 
 
+@auth.get("/sign-out")
+@public
+def sign_out_page():
+    """A typed or bookmarked /sign-out: signing out changes state, so it takes a button (a
+    link could sign people out from another site); signed out already, say so."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.signed_out"))
+    return render_template("core/sign_out.html")
+
+
 @auth.post("/sign-out")
 @signed_in
 def sign_out():

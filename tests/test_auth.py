@@ -434,3 +434,14 @@ def test_asking_how_long_is_left_does_not_count_as_activity(app, browser_as):
     with app.app_context():
         seen = db.session.scalar(select(WebSession.last_seen_at))
     assert abs((seen - ten_minutes_ago).total_seconds()) < 1
+
+
+def test_opening_sign_out_asks_for_the_button_and_signing_out_then_works(browser_as, client):
+    browser = browser_as(Role.PRACTITIONER)
+    page = browser.get("/sign-out")
+    assert page.status_code == 200 and "Sign out" in page.get_data(as_text=True)
+    assert browser.get("/casework/").status_code == 200  # opening the page signed no one out
+    assert browser.post("/sign-out", {}).status_code == 302
+    assert browser.get("/casework/").status_code == 302  # to sign in
+    response = client.get("/sign-out")  # not signed in
+    assert response.status_code == 302 and response.headers["Location"].endswith("/signed-out")

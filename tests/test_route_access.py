@@ -3,7 +3,14 @@
 from core.access import ACCESS_ATTR
 from core.roles import Role
 
-PUBLIC_ALLOWED = {"auth.sign_in", "auth.signed_out", "auth.health_live", "static", "govuk_assets"}
+PUBLIC_ALLOWED = {
+    "auth.sign_in",
+    "auth.signed_out",
+    "auth.sign_out_page",
+    "auth.health_live",
+    "static",
+    "govuk_assets",
+}
 
 
 def test_every_endpoint_declares_an_access_rule(app):

@@ -117,6 +117,11 @@ def test_error_pages_are_accessible(signed_in_page, live_server):
     page.goto(f"{live_server.url}/admin/users")
     expect(page.locator("h1")).to_have_text("You do not have permission to see this page")
     assert_accessible(page, "(403)")
+    # A typed /sign-out asks for the button rather than failing.
+    page.goto(f"{live_server.url}/sign-out")
+    assert_accessible(page, "(sign out)")
+    page.locator("main").get_by_role("button", name="Sign out").click()
+    expect(page.locator("h1")).to_have_text("You have signed out")
 
 
 def test_timeout_warning_lets_a_person_stay_signed_in(signed_in_page, live_server, monkeypatch):
