@@ -67,6 +67,17 @@ def paginate_with_figures(stmt, figures: dict, per_page: int | None = None):
     return pager, values
 
 
+def past_last_page(pager, endpoint: str, **values):
+    """A redirect to the last page when the page asked for is beyond it (a link kept after
+    the list shrank, or typed), else None: the list is never shown empty when it is not."""
+    from flask import redirect
+
+    if pager.total and not pager.items and pager.page > pager.pages:
+        args = {k: v for k, v in request.args.items() if k != "page"}
+        return redirect(url_for(endpoint, **values, **{**args, "page": pager.pages}))
+    return None
+
+
 def pagination_params(pager, endpoint: str, **values) -> dict | None:
     """Parameters for govukPagination, keeping the current query string."""
     if pager.pages <= 1:

@@ -35,7 +35,7 @@ from .forms import (
     choices,
 )
 from .models import AuditEvent, ReferenceValue, Team, User
-from .pagination import paginate, pagination_params
+from .pagination import paginate, pagination_params, past_last_page
 from .parsing import whole_number
 from .roles import ROLE_LABELS, Role
 
@@ -190,6 +190,9 @@ def user_list():
             or_(User.email.icontains(q, autoescape=True), User.name.icontains(q, autoescape=True))
         )
     pager = paginate(stmt)
+    beyond = past_last_page(pager, "admin.user_list")
+    if beyond:
+        return beyond
     return render_template(
         "core/admin/users.html",
         pager=pager,
@@ -462,6 +465,9 @@ def audit_log():
     elif not valid:
         stmt = stmt.where(AuditEvent.id < 0)
     pager = paginate(stmt, per_page=50)
+    beyond = past_last_page(pager, "admin.audit_log")
+    if beyond:
+        return beyond
     return render_template(
         "core/admin/audit.html",
         form=form,

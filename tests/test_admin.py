@@ -421,3 +421,14 @@ def test_two_administrators_editing_one_locality_do_not_overwrite_each_other(app
     assert "Someone else saved this while you were editing" in refused.get_data(as_text=True)
     with app.app_context():
         assert next(r for r in localities() if r.code == "lockton").label == "Lockton Vale"
+
+
+def test_a_page_past_the_end_of_the_users_or_audit_list_shows_the_last(browser_as):
+    admin = browser_as(Role.ADMINISTRATOR)
+    response = admin.get("/admin/users?page=2&q=")
+    assert response.status_code == 302 and response.headers["Location"].endswith("page=1")
+    assert "No users match" not in admin.get("/admin/users?page=2", follow_redirects=True).get_data(
+        as_text=True
+    )
+    response = admin.get("/admin/audit?page=9999")
+    assert response.status_code == 302 and "page=1" in response.headers["Location"]
