@@ -17,7 +17,13 @@ from urllib.parse import urlsplit
 from sqlalchemy import String, select
 
 from core.extensions import db
-from core.reference import CIN_DISABILITY_CATEGORIES, MAX_AGE, SHORT_BREAK_TYPES, locality_labels
+from core.reference import (
+    CIN_DISABILITY_CATEGORIES,
+    MAX_AGE,
+    SHORT_BREAK_TYPES,
+    localities,
+    locality_labels,
+)
 
 from .models import (
     CAPACITY_UNITS,
@@ -37,6 +43,17 @@ from .models import (
 NEEDS = {k: v for k, v in CIN_DISABILITY_CATEGORIES.items() if k != "NONE"}
 POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# UK telephone numbers, by the same rule and message as casework's (``casework.text``): not
+# imported from there, as importing casework would load its views.
+PHONE_MESSAGE = "Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
+_PHONE = re.compile(r"\+?[0-9 ()\-]+", re.ASCII)
+NOT_REGISTERED_NUMBER = (
+    "Choose who the provider is registered with, or remove the registration number"
+)
+NOT_REGISTERED_RATING = (
+    "Choose who the provider is registered with, or choose Not rated as the latest "
+    "inspection rating"
+)
 TEXT_LIMIT = 5000  # the longest answer a Text column takes from a form or a file
 CAPACITY_MAX = 100_000
 
@@ -333,6 +350,23 @@ def normalise_postcode(postcode: str) -> str:
     return raw
 
 
+def phone_problem(value: str | None) -> str | None:
+    """The message for something that is not a UK telephone number (None if it is one, or
+    is empty): digits, spaces, a leading +, brackets and hyphens, with 10 to 13 digits."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    digits = sum(ch.isdigit() for ch in value)
+    if not _PHONE.fullmatch(value) or not 10 <= digits <= 13:
+        return PHONE_MESSAGE
+    return None
+
+
+def _check_phone(data: dict, field: str, problems: Problems) -> None:
+    if field in data and field not in problems and phone_problem(data.get(field)):
+        problems.add(field, PHONE_MESSAGE)
+
+
 # --- Providers and services -------------------------------------------------------------------
 
 # The range of dates the forms and the import take for a DBS check or insurance expiring.
@@ -354,6 +388,32 @@ def _check_codes(values, allowed, field, what, problems: Problems) -> list[str]:
     if bad:
         problems.add(field, f"Choose {what} from the list, not {', '.join(bad)}")
     return canonical_codes(values, allowed)
+
+
+def locality_choices(kept=()) -> list[tuple[str, str]]:
+    """(code, label) pairs of the localities a record may have: those in use, and those no
+    longer in use that the record already has (``kept``), marked as such, so that saving the
+    record again keeps them (or its user unticks them). A new record keeps none."""
+    kept = set(kept or ())
+    return [
+        (row.code, row.label if row.active else f"{row.label} (no longer in use)")
+        for row in localities(active_only=False)
+        if row.active or row.code in kept
+    ]
+
+
+def _check_localities(values, kept, problems: Problems) -> list[str]:
+    """The localities, in the reference list's order: each one known, and in use unless the
+    record already has it."""
+    codes = _check_codes(values, locality_labels(), "localities", "localities", problems)
+    allowed = {code for code, _label in locality_choices(kept)}
+    labels = locality_labels()
+    for code in codes:
+        if code not in allowed:
+            problems.add(
+                "localities", f"{labels[code]} is no longer in use: choose another locality"
+            )
+    return codes
 
 
 def provider_named(name: str, except_id: int | None = None) -> Provider | None:
@@ -397,9 +457,16 @@ def check_provider(data: dict, provider: Provider | None = None) -> dict:
             "registration_number",
             "Enter the Ofsted or CQC registration number, or select not registered",
         )
+    if not data.get("registration_body") and "registration_body" not in problems:
+        # Not registered: a number or a rating would be published as if it were a registration.
+        if (data.get("registration_number") or "").strip():
+            problems.add("registration_body", NOT_REGISTERED_NUMBER)
+        elif data.get("registration_rating") and "registration_rating" not in problems:
+            problems.add("registration_body", NOT_REGISTERED_RATING)
     email = (data.get("email") or "").strip()
     if email and not EMAIL.match(email):
         problems.add("email", "Enter an email address in the correct format")
+    _check_phone(data, "phone", problems)
     website = (data.get("website") or "").strip()
     if website and not is_web_address(website):
         problems.add(
@@ -411,8 +478,8 @@ def check_provider(data: dict, provider: Provider | None = None) -> dict:
             data["postcode"] = normalise_postcode(data.get("postcode") or "")
         except ProviderError as exc:
             problems.add("postcode", str(exc))
-    data["localities"] = _check_codes(
-        data.get("localities"), locality_labels(), "localities", "localities", problems
+    data["localities"] = _check_localities(
+        data.get("localities"), provider.localities if provider is not None else (), problems
     )
     for field in ("dbs_expires_on", "insurance_expires_on"):
         _check_date(data, field, problems)
@@ -423,8 +490,9 @@ def check_provider(data: dict, provider: Provider | None = None) -> dict:
     return data
 
 
-def check_service(data: dict) -> dict:
-    """Normalise and check service data; raise ProviderError with every problem found."""
+def check_service(data: dict, service: ProviderService | None = None) -> dict:
+    """Normalise and check service data (a change to ``service``, or a new service); raise
+    ProviderError with every problem found."""
     data = dict(data)
     problems = Problems()
     data["name"] = data.get("name") or ""
@@ -448,10 +516,12 @@ def check_service(data: dict) -> dict:
         problems.add("age_to", "Oldest age must be the same as or more than the youngest")
     for field, allowed, what in (
         ("needs", NEEDS, "needs"),
-        ("localities", locality_labels(), "localities"),
         ("runs", RUNS, "when the service runs"),
     ):
         data[field] = _check_codes(data.get(field), allowed, field, what, problems)
+    data["localities"] = _check_localities(
+        data.get("localities"), service.localities if service is not None else (), problems
+    )
     if not data["needs"]:
         problems.add("needs", "Select at least one need the service caters for")
     if not data["localities"]:
@@ -466,6 +536,7 @@ def check_service(data: dict) -> dict:
     email = (data.get("contact_email") or "").strip()
     if email and not EMAIL.match(email):
         problems.add("contact_email", "Enter an email address in the correct format")
+    _check_phone(data, "contact_phone", problems)
     if "venue_postcode" in data and "venue_postcode" not in problems:
         try:
             data["venue_postcode"] = normalise_postcode(data.get("venue_postcode") or "")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -342,7 +343,7 @@ def _import_service_row(row: dict, columns: list[str], parsers: dict, result) ->
         _new_row_columns("services", columns)
     if problems:
         try:
-            check_service(data)
+            check_service(data, service)
         except ProviderError as exc:
             problems.extend(exc.problems)
         problems.raise_if_any()
@@ -405,7 +406,9 @@ def _control_characters(row: dict, what: str) -> str:
 def _line_error(field: str | None, message: str) -> str:
     """One of a row's problems; names the column when the message does not already."""
     column = "rate" if field == "rate_pence" else field
-    if column and column not in message and column != "version":
+    # As a word: "phone" is not named by "Enter a telephone number".
+    named = column and re.search(rf"\b{re.escape(column)}\b", message)
+    if column and not named and column != "version":
         return f"{message} (column {column})"
     return message
 

@@ -249,7 +249,9 @@ def _page_json(contents: list, total: int, page: int, per_page: int) -> dict:
         "size": len(contents),
         "first_page": page == 1,
         "last_page": page >= pages,
-        "empty": total == 0,
+        # Whether this page holds nothing (a page past the end too), as Spring's pages do:
+        # a Local Offer site reading page after page until one is empty then stops.
+        "empty": not contents,
         "contents": contents,
     }
 

@@ -41,7 +41,7 @@ from flask import current_app
 
 from core.reference import SHORT_BREAK_TYPES, locality_labels
 
-from .checks import NEEDS, is_web_address
+from .checks import NEEDS, is_web_address, phone_problem
 from .models import RATE_UNITS, REGISTRATION_RATINGS, RUNS, SERVICE_TIERS, ProviderService
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://shortbreaks.example/openreferral")
@@ -292,7 +292,11 @@ def _contacts(service: ProviderService) -> list[dict]:
     is published without one (the standard allows it)."""
     out = []
     name = service.contact_name or service.provider.contact_name
-    phone = service.contact_phone or service.provider.phone
+    # A number saved before telephone numbers were checked, that is not one, is not published.
+    phone = next(
+        (p for p in (service.contact_phone, service.provider.phone) if p and not phone_problem(p)),
+        "",
+    )
     email = service.contact_email or service.provider.email
     if name or phone or email:
         contact = {

@@ -34,6 +34,7 @@ from .checks import (
     check_provider,
     check_service,
     is_web_address,
+    locality_choices,
     name_key,
     normalise_postcode,
     parse_pounds,
@@ -82,6 +83,7 @@ __all__ = [
     "get_provider",
     "get_service",
     "is_web_address",
+    "locality_choices",
     "name_key",
     "normalise_postcode",
     "parse_pounds",
@@ -150,7 +152,7 @@ def create_service(provider: Provider, data: dict) -> ProviderService:
 
 def update_service(service: ProviderService, data: dict, expected_version: int | None = None):
     _check_version(service, expected_version, "service")
-    data = check_service(data)
+    data = check_service(data, service)
     _apply(service, data, SERVICE_FIELDS)
     db.session.flush()
     return service

@@ -70,8 +70,10 @@ def _label_list(codes, mapping) -> str:
     return ", ".join(mapping.get(c, c) for c in codes)
 
 
-def _locality_choices():
-    return choices((r.code, r.label) for r in localities())
+def _locality_choices(kept=()):
+    """The localities a form offers: those in use, and those no longer in use that the record
+    already has (``kept``), so that saving it again does not drop them."""
+    return choices(services.locality_choices(kept))
 
 
 def _provider_or_404(provider_id: int):
@@ -179,7 +181,7 @@ def _edit_page(form, record, check, update, fields, labels, saved, done, templat
     """The page of a provider's or service's edit form: on a GET the form starts from the
     record; a valid post is saved with ``update`` (flash ``saved``, go to ``done``), and a
     stale one shows what the other person changed (``_conflict``)."""
-    form.localities.choices = _locality_choices()
+    form.localities.choices = _locality_choices(record.localities)
     conflict = None
     if request.method == "GET":
         form.fill_from(record)
@@ -367,7 +369,7 @@ def service_edit(service_id):
     return _edit_page(
         ServiceForm(),
         service,
-        services.check_service,
+        lambda d: services.check_service(d, service),
         services.update_service,
         services.SERVICE_FIELDS,
         services.SERVICE_LABELS,

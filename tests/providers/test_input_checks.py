@@ -279,3 +279,149 @@ def test_a_rate_with_thousands_separators_is_saved_in_pence(app, browser_as, mak
     assert response.status_code == 302
     with app.app_context():
         assert db.session.scalar(select(ProviderService.rate_pence)) == 123450
+
+
+# --- Telephone numbers --------------------------------------------------------------------
+
+PHONE_MESSAGE = "Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
+NOT_PHONES = [
+    "not a date",
+    "javascript:alert(1)",
+    "123",
+    "01632 960 001 ext 2",
+    "０１６３２ ９６０００１",
+]
+PHONES = ["01632 960 001", "07700900982", "+44 808 157 0192", "(01632) 960-001"]
+
+
+@pytest.mark.parametrize("phone", NOT_PHONES)
+def test_a_provider_telephone_must_be_a_telephone_number(app, browser_as, make_provider, phone):
+    provider_id = make_provider(phone="01632 960 001")
+    browser = browser_as(Role.COMMISSIONER)
+    html = browser.post("/providers/framework/new", _provider_form(phone=phone)).get_data(
+        as_text=True
+    )
+    assert PHONE_MESSAGE in _errors(html)
+    assert 'href="#phone"' in html
+    with app.app_context():
+        assert _count(Provider) == 1
+    with app.app_context():
+        with pytest.raises(ProviderError) as refused:
+            create_provider(provider_data(phone=phone))
+        assert ("phone", PHONE_MESSAGE) in refused.value.problems
+    assert phone not in browser.get(f"/providers/framework/{provider_id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("phone", NOT_PHONES)
+def test_a_service_contact_telephone_must_be_a_telephone_number(
+    app, browser_as, make_provider, phone
+):
+    provider_id = make_provider()
+    html = (
+        browser_as(Role.COMMISSIONER)
+        .post(
+            f"/providers/framework/{provider_id}/services/new", _service_form(contact_phone=phone)
+        )
+        .get_data(as_text=True)
+    )
+    assert PHONE_MESSAGE in _errors(html)
+    assert 'href="#contact_phone"' in html
+    with app.app_context():
+        assert _count(ProviderService) == 0
+
+
+@pytest.mark.parametrize("phone", PHONES)
+def test_uk_telephone_numbers_are_saved(app, browser_as, make_provider, phone):
+    provider_id = make_provider()
+    browser = browser_as(Role.COMMISSIONER)
+    response = browser.post("/providers/framework/new", _provider_form(phone=phone))
+    assert response.status_code == 302, _errors(response.get_data(as_text=True))
+    response = browser.post(
+        f"/providers/framework/{provider_id}/services/new", _service_form(contact_phone=phone)
+    )
+    assert response.status_code == 302, _errors(response.get_data(as_text=True))
+    with app.app_context():
+        assert db.session.scalar(select(Provider.phone).where(Provider.name == "Kingfisher Play"))
+        assert db.session.scalar(select(ProviderService.contact_phone)) == phone
+
+
+def test_an_import_refuses_telephones_that_are_not_numbers(app, make_provider):
+    from providers import csv_io
+
+    make_provider(name="Heron Club")
+    with app.app_context():
+        result = csv_io.import_csv(
+            "providers",
+            b"name,kind,phone\r\nKite Club,organisation,javascript:alert(1)\r\n"
+            b"Swift Club,organisation,01632 960 002\r\n",
+        )
+        assert result.errors == [(2, f"{PHONE_MESSAGE} (column phone)")]
+        result = csv_io.import_csv(
+            "services",
+            b"provider,name,short_break_type,tier,age_from,age_to,needs,localities,contact_phone\r\n"
+            b"Heron Club,Swim,educational_leisure,targeted,5,15,AUT,north,not a date\r\n",
+        )
+        assert result.errors == [(2, f"{PHONE_MESSAGE} (column contact_phone)")]
+        db.session.commit()
+        assert _count(Provider) == 1 and _count(ProviderService) == 0
+
+
+# --- Registration --------------------------------------------------------------------------
+
+NOT_REGISTERED_NUMBER = (
+    "Choose who the provider is registered with, or remove the registration number"
+)
+NOT_REGISTERED_RATING = (
+    "Choose who the provider is registered with, or choose Not rated as the latest "
+    "inspection rating"
+)
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"registration_number": "SC123456", "registration_rating": ""}, NOT_REGISTERED_NUMBER),
+        ({"registration_number": "SC123456", "registration_rating": "good"}, NOT_REGISTERED_NUMBER),
+        ({"registration_number": "", "registration_rating": "good"}, NOT_REGISTERED_RATING),
+    ],
+)
+def test_a_registration_needs_who_it_is_with(app, browser_as, make_provider, changes, message):
+    make_provider()
+    browser = browser_as(Role.COMMISSIONER)
+    form = _provider_form(registration_body="", **changes)
+    html = browser.post("/providers/framework/new", form).get_data(as_text=True)
+    assert message in _errors(html)
+    assert 'href="#registration_body"' in html
+    with app.app_context():
+        assert _count(Provider) == 1
+        with pytest.raises(ProviderError) as refused:
+            create_provider(provider_data(registration_body="", **changes))
+        assert ("registration_body", message) in refused.value.problems
+
+
+def test_not_registered_without_a_number_or_rating_is_saved(app, browser_as):
+    form = _provider_form(registration_body="", registration_number="", registration_rating="")
+    response = browser_as(Role.COMMISSIONER).post("/providers/framework/new", form)
+    assert response.status_code == 302, _errors(response.get_data(as_text=True))
+    with app.app_context():
+        provider = db.session.scalar(select(Provider))
+        assert (provider.registration_body, provider.registration_number) == ("", "")
+
+
+def test_an_import_refuses_a_registration_number_without_who_it_is_with(app, make_provider):
+    from providers import csv_io
+
+    with app.app_context():
+        result = csv_io.import_csv(
+            "providers",
+            b"name,kind,registration_body,registration_number,registration_rating\r\n"
+            b"Kite Club,organisation,,SC123456,good\r\n"
+            b"Swift Club,organisation,,,outstanding\r\n"
+            b"Wren Club,organisation,ofsted,SC654321,good\r\n",
+        )
+        assert result.errors == [
+            (2, f"{NOT_REGISTERED_NUMBER} (column registration_body)"),
+            (3, f"{NOT_REGISTERED_RATING} (column registration_body)"),
+        ]
+        db.session.commit()
+        assert _count(Provider) == 0

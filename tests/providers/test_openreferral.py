@@ -210,6 +210,25 @@ def test_services_list_paging(client, schemas, published):
     assert beyond["contents"] == [] and beyond["size"] == 0
 
 
+@pytest.mark.parametrize(
+    "path, schema",
+    [
+        ("services", "service_page"),
+        ("service_at_locations", "service_at_location_page"),
+        ("taxonomies", "taxonomy_page"),
+        ("taxonomy_terms", "taxonomy_term_page"),
+    ],
+)
+def test_a_page_past_the_end_is_empty(client, schemas, published, path, schema):
+    """A Local Offer site that reads page after page until one is empty must stop."""
+    first = _valid(schemas[schema], _json(client, f"/openreferral/{path}"))
+    assert first["empty"] is False and first["size"] > 0
+    beyond = _valid(schemas[schema], _json(client, f"/openreferral/{path}?page=99999"))
+    assert beyond["contents"] == [] and beyond["size"] == 0
+    assert beyond["empty"] is True
+    assert beyond["last_page"] is True and beyond["total_items"] == first["total_items"]
+
+
 def _names(client, query):
     return {s["name"] for s in _json(client, "/openreferral/services?" + query)["contents"]}
 

@@ -41,6 +41,23 @@ def test_a_contact_without_a_name_still_has_its_phone_and_email(
     assert "name" not in contact or contact["name"]
 
 
+def test_a_telephone_saved_before_numbers_were_checked_is_not_published(
+    app, client, schemas, make_provider, make_service
+):
+    provider_id = make_provider(contact_name="", phone="01632 960555", email="hi@example.org")
+    service_id = make_service(provider_id, contact_name="", contact_phone="", contact_email="")
+    with app.app_context():
+        db.session.execute(
+            text("UPDATE provider SET phone = 'javascript:alert(1)' WHERE id = :id"),
+            {"id": provider_id},
+        )
+        db.session.commit()
+    data = _service(client, schemas, app, service_id)
+    assert "javascript" not in str(data)
+    (contact,) = [c for c in data["contacts"] if c.get("email")]
+    assert "phones" not in contact and contact["email"] == "hi@example.org"
+
+
 def test_no_contact_details_means_no_contact(app, client, schemas, make_provider, make_service):
     provider_id = make_provider(contact_name="", phone="", email="")
     service_id = make_service(
