@@ -62,17 +62,23 @@ def roles_required(*roles: Role):
     return decorator
 
 
-def refuse(reason: str = "record", record_type: str = "", record_id="") -> None:
+def refuse(reason: str = "record", record_type: str = "", record_id="", subject=None) -> None:
     """Refuse with 403. The request's transaction is rolled back, but the refusal itself is
     kept: the audit row is re-added after the rollback (see core._register_transaction_handling).
-    """
+    A refusal on a child's route (``child_id`` in the URL) is about that child unless told
+    otherwise, so the audit search by case number finds it even when the role check refused
+    before the child was loaded."""
     from .audit import keep_after_rollback
 
+    child_id = (request.view_args or {}).get("child_id")
+    if subject is None and child_id is not None:
+        subject = ("child", child_id)
     keep_after_rollback(
         "access_refused",
         record_type,
         record_id,
         detail=f"{request.method} {request.path} ({reason})",
+        subject=subject,
     )
     abort(403)
 
