@@ -23,6 +23,7 @@ from .rules import (
     check_age_at_referral,
     check_date_of_birth,
     check_not_born_in_future,
+    check_on_or_after_birth,
     child_visible_to,
     normalise_nhs_number,
     normalise_postcode,
@@ -44,6 +45,28 @@ def refuse_child(child_id: int) -> None:
         subject=("child", child_id),
     )
     abort(403)
+
+
+def get_childs_record(child: Child, model, record_id: int):
+    """One of ``child``'s own records (a carer, professional, registration) by its id from the
+    URL; 404 if there is none. The id of another child's record is a 404 too, and audited as a
+    refused access (kept although the request rolls back) naming the child it belongs to, so
+    it is found with that child's other rows."""
+    from flask import abort, request
+
+    record = db.session.get(model, record_id)
+    if record is None:
+        abort(404)
+    if record.child_id != child.id:
+        audit.keep_after_rollback(
+            "access_refused",
+            getattr(model, "__audit_name__", None) or model.__tablename__,
+            record_id,
+            detail=f"{request.method} {request.path} (another child's record)",
+            subject=record,
+        )
+        abort(404)
+    return record
 
 
 def get_child_for(user, child_id: int, *, audit_view: bool = True) -> Child:
@@ -272,9 +295,17 @@ def _clean_child(data: dict, child: Child | None = None) -> dict:
         raise CaseworkError("Enter the date of the EHC plan", "ehc_plan_date")
     if not out.get("ehc_plan"):
         out["ehc_plan_date"] = None
-    elif out["ehc_plan_date"] > dt.date.today():
-        raise CaseworkError("Date of the EHC plan must be today or in the past", "ehc_plan_date")
+    else:
+        check_ehc_plan_date(out["ehc_plan_date"], out["date_of_birth"])
     return out
+
+
+def check_ehc_plan_date(on: dt.date, dob: dt.date) -> None:
+    """The date of an EHC plan: today or earlier, and on or after the date of birth (``dob``,
+    as it is being saved)."""
+    if on > dt.date.today():
+        raise CaseworkError("Date of the EHC plan must be today or in the past", "ehc_plan_date")
+    check_on_or_after_birth(dob, on, "ehc_plan_date", "Date of the EHC plan")
 
 
 def _check_disabilities(codes) -> list[str]:

@@ -242,7 +242,12 @@ def load(rng: random.Random) -> None:
                 "locality": locality,
                 "school": rng.choice(SCHOOLS) if dob < today - dt.timedelta(days=2 * 365) else "",
                 "ehc_plan": ehc,
-                "ehc_plan_date": today - dt.timedelta(days=rng.randint(30, 1500)) if ehc else None,
+                # Never before the child was born (an EHC plan rarely comes before age 2).
+                "ehc_plan_date": max(
+                    dob + dt.timedelta(days=730), today - dt.timedelta(days=rng.randint(30, 1500))
+                )
+                if ehc
+                else None,
                 "disability_register": rng.random() < 0.8,
                 "communication_needs": rng.choice(
                     [
@@ -313,7 +318,7 @@ def load(rng: random.Random) -> None:
                     "carer_needs": "",
                     "needs_carers_assessment": False,
                     "notes": "",
-                    "date_of_birth": dob + dt.timedelta(days=rng.randint(-2000, 2000))
+                    "date_of_birth": min(today, dob + dt.timedelta(days=rng.randint(-2000, 2000)))
                     if rng.random() < 0.5
                     else None,
                 }

@@ -22,11 +22,16 @@ from .models import (
     EligibilityDecision,
     EligibilityDecisionCriterion,
 )
-from .rules import CaseworkError, check_not_before_birth, require_open
+from .rules import CaseworkError, check_not_before_birth, require_open, years_after
 from .text import long_text
 
 # Positions of criteria in the list (shown to administrators as "Position in the list").
 POSITION_MAX = 9999
+
+# The latest a decision's next review may be set, in years after the decision. Councils review
+# short-break eligibility at least yearly; 3 years leaves room for a settled need reviewed less
+# often while still catching a mistyped year (2126 for 2026).
+MAX_REVIEW_YEARS = 3
 
 
 def criteria(tier: str | None = None, active_only: bool = True) -> list[EligibilityCriterion]:
@@ -146,6 +151,13 @@ def record_decision(
         raise CaseworkError("Enter the date of the next review", "review_date")
     if review_date is not None and review_date <= decided_on:
         raise CaseworkError("Review date must be after the date of the decision", "review_date")
+    latest_review = years_after(decided_on, MAX_REVIEW_YEARS)
+    if review_date is not None and review_date > latest_review:
+        raise CaseworkError(
+            f"Review date must be no more than {MAX_REVIEW_YEARS} years after the date of the "
+            f"decision, {govuk_date(latest_review)} at the latest",
+            "review_date",
+        )
     final_tier = tier
     if tier == "specialist" and not has_authorised_assessment(child):
         final_tier = "pending_assessment"

@@ -10,8 +10,9 @@ from sqlalchemy import select
 from core.extensions import db
 
 from . import locking
+from .children import get_childs_record
 from .models import Child, FamilyMember, Professional
-from .rules import CaseworkError, check_email, require_open
+from .rules import CaseworkError, check_email, check_sibling_date_of_birth, require_open
 from .text import line, long_text, phone
 
 _MEMBER_LONG_TEXT = {
@@ -42,6 +43,9 @@ def save_family_member(
     dob = data.get("date_of_birth")
     if dob and dob > dt.date.today():
         raise CaseworkError("Date of birth must be today or in the past", "date_of_birth")
+    if dob and kind == "sibling" and (member is None or dob != member.date_of_birth):
+        # Checked only when entered or changed, like the child's own (the bound moves on).
+        check_sibling_date_of_birth(dob)
     email = check_email(data.get("email"))
     number = phone(data)
     texts = {key: long_text(data, key, label) for key, label in _MEMBER_LONG_TEXT.items()}
@@ -76,12 +80,7 @@ def family_members(child: Child, kind: str | None = None) -> list[FamilyMember]:
 
 
 def get_family_member(child: Child, member_id: int) -> FamilyMember:
-    from flask import abort
-
-    member = db.session.get(FamilyMember, member_id)
-    if member is None or member.child_id != child.id:
-        abort(404)
-    return member
+    return get_childs_record(child, FamilyMember, member_id)
 
 
 def save_professional(
@@ -124,9 +123,4 @@ def professionals(child: Child) -> list[Professional]:
 
 
 def get_professional(child: Child, prof_id: int) -> Professional:
-    from flask import abort
-
-    prof = db.session.get(Professional, prof_id)
-    if prof is None or prof.child_id != child.id:
-        abort(404)
-    return prof
+    return get_childs_record(child, Professional, prof_id)

@@ -179,6 +179,12 @@ class ChildForm(LockedForm):
             date.errors, date.data = [], None
         elif date.data is None and not date.errors:
             date.errors = ["Enter the date of the EHC plan"]
+        elif not date.errors and self.date_of_birth.data is not None:
+            # Against the date of birth on the form (it may be corrected at the same time).
+            try:
+                services.check_ehc_plan_date(date.data, self.date_of_birth.data)
+            except services.CaseworkError as exc:
+                date.errors = [str(exc)]
         self._errors = None
         return not any(f.errors for f in self)
 

@@ -14,8 +14,9 @@ from core.parsing import whole_number
 from core.reference import age_on, locality_labels
 
 from . import locking
+from .children import get_childs_record
 from .models import Child, TargetedRegistration
-from .rules import CaseworkError, check_not_before_birth, require_open
+from .rules import CaseworkError, check_not_before_birth, require_open, years_after
 from .text import line
 
 #
@@ -138,13 +139,6 @@ MAX_YEARS_AHEAD = 1
 MAX_YEARS_LONG = 5
 
 
-def _years_after(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def _check_dates(child: Child, start, end, reg: TargetedRegistration | None) -> None:
     """From and To (the form's labels): on or after the date of birth, From up to a year from
     today, To the same as or after From and up to 5 years after it, both before the young
@@ -157,14 +151,14 @@ def _check_dates(child: Child, start, end, reg: TargetedRegistration | None) -> 
     check_not_before_birth(child, start, "from_date", "From")
     start_changed = reg is None or start != reg.from_date
     end_changed = reg is None or end != reg.to_date or start_changed
-    latest_start = _years_after(dt.date.today(), MAX_YEARS_AHEAD)
+    latest_start = years_after(dt.date.today(), MAX_YEARS_AHEAD)
     if start_changed and start > latest_start:
         raise CaseworkError(
             f"From must be no more than a year from today, {govuk_date(latest_start)} at the "
             "latest",
             "from_date",
         )
-    birthday = _years_after(child.date_of_birth, 26)
+    birthday = years_after(child.date_of_birth, 26)
     name = child.preferred_name or child.first_name
     if start_changed and start >= birthday:
         raise CaseworkError(
@@ -174,7 +168,7 @@ def _check_dates(child: Child, start, end, reg: TargetedRegistration | None) -> 
         return
     if end < start:
         raise CaseworkError("To must be the same as or after From", "to_date")
-    latest_end = _years_after(start, MAX_YEARS_LONG)
+    latest_end = years_after(start, MAX_YEARS_LONG)
     if end > latest_end:
         raise CaseworkError(
             f"To must be no more than 5 years after From, {govuk_date(latest_end)} at the latest",
@@ -311,12 +305,7 @@ def registration_rows(child: Child) -> list[dict]:
 
 
 def get_registration(child: Child, reg_id: int) -> TargetedRegistration:
-    from flask import abort
-
-    reg = db.session.get(TargetedRegistration, reg_id)
-    if reg is None or reg.child_id != child.id:
-        abort(404)
-    return reg
+    return get_childs_record(child, TargetedRegistration, reg_id)
 
 
 def registrations(child: Child) -> list[TargetedRegistration]:

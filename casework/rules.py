@@ -122,13 +122,44 @@ def check_age_at_referral(dob: dt.date, referred_on: dt.date, field: str) -> Non
 
 
 def check_not_before_birth(child: Child, on: dt.date, field: str, what: str = "Date") -> None:
-    if on < child.date_of_birth:
+    check_on_or_after_birth(child.date_of_birth, on, field, what)
+
+
+def check_on_or_after_birth(dob: dt.date, on: dt.date, field: str, what: str = "Date") -> None:
+    """Refused unless ``on`` is on or after the date of birth ``dob`` (given, rather than
+    taken from a child, where the form changes the date of birth at the same time)."""
+    if on < dob:
         from core.templating import govuk_date
 
         raise CaseworkError(
-            f"{what} must be on or after the child's date of birth, "
-            f"{govuk_date(child.date_of_birth)}",
-            field,
+            f"{what} must be on or after the child's date of birth, {govuk_date(dob)}", field
+        )
+
+
+def years_after(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` later (or earlier, if negative); 28 February for a 29th."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+# A sibling of a child or young person aged 0 to 25 (casework's MAX_AGE) is born no more than
+# this many years ago: a generous bound that still catches a mistyped year, like 1900.
+SIBLING_MAX_AGE = 60
+
+
+def check_sibling_date_of_birth(dob: dt.date) -> None:
+    """Not in the future, and no more than SIBLING_MAX_AGE years ago."""
+    from core.templating import govuk_date
+
+    check_not_born_in_future(dob)
+    earliest = years_after(dt.date.today(), -SIBLING_MAX_AGE)
+    if dob < earliest:
+        raise CaseworkError(
+            f"Date of birth must be no more than {SIBLING_MAX_AGE} years ago, "
+            f"{govuk_date(earliest)} at the earliest",
+            "date_of_birth",
         )
 
 

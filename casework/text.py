@@ -7,12 +7,10 @@ each field gets its own message.
 
 from __future__ import annotations
 
-import re
-
 from flask_wtf import FlaskForm
 from wtforms.validators import ValidationError
 
-from core.text import hidden_characters
+from core.text import PHONE_MESSAGE, hidden_characters, phone_problem
 
 from .rules import CaseworkError
 
@@ -20,10 +18,6 @@ HIDDEN_MESSAGE = (
     "{label} must not contain hidden characters, such as zero-width spaces: type it again "
     "instead of pasting it"
 )
-PHONE_MESSAGE = "Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
-
-# What a telephone number is written with: digits, spaces, a leading +, brackets, hyphens.
-_PHONE = re.compile(r"\+?[0-9 ()\-]+", re.ASCII)
 
 
 def hidden_message(label: str) -> str:
@@ -45,18 +39,6 @@ def long_text(data: dict, key: str, label: str) -> str:
     if hidden_characters(value, multiline=True):
         raise CaseworkError(hidden_message(label), key)
     return value.strip()
-
-
-def phone_problem(value: str | None) -> str | None:
-    """The message for something that is not a UK telephone number (None if it is one, or
-    empty): digits, spaces, a leading +, brackets and hyphens, with 10 to 13 digits."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    digits = sum(ch.isdigit() for ch in value)
-    if not _PHONE.fullmatch(value) or not 10 <= digits <= 13:
-        return PHONE_MESSAGE
-    return None
 
 
 def phone(data: dict, key: str = "phone") -> str:

@@ -18,7 +18,7 @@ from core.access import roles_required
 from core.extensions import db
 from core.forms import choices
 from core.models import Team
-from core.pagination import paginate, paginate_with_figures, pagination_params
+from core.pagination import paginate, paginate_with_figures, pagination_params, past_last_page
 from core.parsing import whole_number
 from core.reference import AGE_BANDS, CIN_DISABILITY_CATEGORIES, age_on, localities, locality_labels
 from core.roles import Role
@@ -40,7 +40,6 @@ from .web import (
     blueprint,
     load_child,
     locked_form_page,
-    past_last_page,
     save_form,
     saved_redirect,
 )

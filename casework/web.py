@@ -121,11 +121,3 @@ def saved_redirect(message: str, url: str):
     """Say that the form was saved, and go to ``url``."""
     flash(message, "success")
     return redirect(url)
-
-
-def past_last_page(pager, endpoint: str, **values):
-    """A redirect to the last page when the page asked for is beyond it, else None."""
-    if pager.total and not pager.items and pager.page > pager.pages:
-        args = {k: v for k, v in request.args.items() if k != "page"}
-        return redirect(url_for(endpoint, **values, **{**args, "page": pager.pages}))
-    return None

@@ -133,3 +133,61 @@ def test_ids_of_another_childs_family_are_not_found(app, browser_as, make_child,
 def test_unknown_child_is_not_found(browser_as, make_team):
     browser = browser_as(Role.PRACTITIONER, teams=[make_team()])
     assert browser.get("/casework/children/999999").status_code == 404
+
+
+def _refusals(user_id):
+    return db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.action == "access_refused", AuditEvent.user_id == user_id)
+        .order_by(AuditEvent.id)
+    ).all()
+
+
+def test_an_id_of_another_childs_record_is_audited_as_a_refusal_of_that_child(
+    app, browser_as, make_child, case
+):
+    """A carer, professional or registration of one child in the URL of another: not found,
+    and an administrator searching the audit log by the first child's case number sees the
+    attempt (GET and POST alike), though the person may see both children."""
+    team = case["team"]
+    browser = browser_as(Role.PRACTITIONER, teams=[team])
+    other_child = make_child(team=team)
+    attempts = {
+        f"/casework/children/{other_child}/family/{case['member_id']}/edit": "family_member",
+        f"/casework/children/{other_child}/professionals/{case['prof_id']}/edit": "professional",
+        f"/casework/children/{other_child}/registrations/{case['reg_id']}/edit": (
+            "targeted_registration"
+        ),
+    }
+    for path in attempts:
+        assert browser.get(path).status_code == 404, path
+        assert browser.post(path, {"name": "Changed", "role": "GP"}).status_code == 404, path
+    with app.app_context():
+        rows = _refusals(browser.user.id)
+        assert {(r.detail, r.record_type, r.subject) for r in rows} == {
+            (f"{method} {path} (another child's record)", kind, f"child:{case['child_id']}")
+            for path, kind in attempts.items()
+            for method in ("GET", "POST")
+        }
+        case_number = db.session.get(Child, case["child_id"]).case_number
+        assert db.session.get(FamilyMember, case["member_id"]).name == "Parent"  # unchanged
+    admin = browser_as(Role.ADMINISTRATOR)
+    html = admin.get(f"/admin/audit?q={case_number}&action=access_refused").get_data(as_text=True)
+    assert "6 entries" in html
+    for path in attempts:
+        assert f"GET {path}" in html and f"POST {path}" in html
+
+
+def test_a_practitioners_refused_allocation_or_transfer_names_the_child(app, browser_as, case):
+    """Only managers allocate and transfer: a practitioner is refused (403), and the refusal
+    is found by the child's case number like every other refusal on the child's routes."""
+    browser = browser_as(Role.PRACTITIONER, teams=[case["team"]])
+    base = f"/casework/children/{case['child_id']}"
+    for path in (f"{base}/allocate", f"{base}/transfer"):
+        assert browser.get(path).status_code == 403, path
+        assert browser.post(path, {"team": "1", "reason": "x"}).status_code == 403, path
+    with app.app_context():
+        rows = _refusals(browser.user.id)
+        assert len(rows) == 4
+        assert {r.subject for r in rows} == {f"child:{case['child_id']}"}
+        assert all(r.detail.endswith("(role)") for r in rows)

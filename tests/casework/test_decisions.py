@@ -263,3 +263,45 @@ def test_the_ehc_plan_date_is_revealed_under_yes(app, browser_as, team_and_worke
     )
     assert _errors(response.get_data(as_text=True)) == ["Enter the date of the EHC plan"]
     assert re.search(r'class="govuk-radios"', response.get_data(as_text=True))
+
+
+def test_the_review_date_is_no_more_than_3_years_after_the_decision(
+    app, browser_as, make_child, make_criteria, team_and_worker
+):
+    team, worker = team_and_worker
+    crit = make_criteria()
+    child_id = make_child(team=team, worker=worker)
+    browser = browser_as(user=worker)
+    url = f"/casework/children/{child_id}/eligibility/new"
+    decided_on, latest = dt.date(2025, 6, 2), dt.date(2028, 6, 2)
+    base = {
+        "tier": "targeted",
+        "targeted_criteria": [str(crit["targeted"][0])],
+        "rationale": "Meets targeted criteria",
+        "decided_on": _parts(decided_on),
+    }
+    too_late = (
+        "Review date must be no more than 3 years after the date of the decision, "
+        "2 June 2028 at the latest"
+    )
+    for tier, review in (
+        ("targeted", ["1", "1", "2126"]),
+        ("targeted", _parts(latest + dt.timedelta(days=1))),
+        ("not_eligible", ["1", "1", "2126"]),
+    ):
+        response = browser.post(url, {**base, "tier": tier, "review_date": review})
+        assert response.status_code == 200, review
+        assert _errors(response.get_data(as_text=True)) == [too_late], review
+    before = browser.post(url, {**base, "review_date": _parts(decided_on)})
+    assert _errors(before.get_data(as_text=True)) == [
+        "Review date must be after the date of the decision"
+    ]
+    with app.app_context():
+        assert services.decisions(db.session.get(Child, child_id)) == []
+    assert browser.post(url, {**base, "review_date": _parts(latest)}).status_code == 302
+    with app.app_context():
+        child = db.session.get(Child, child_id)
+        assert services.current_decision(child).review_date == latest
+        with pytest.raises(services.CaseworkError, match="no more than 3 years") as exc:
+            _decide(child, _user(worker), "not_eligible", [], decided_on, dt.date(2126, 1, 1))
+        assert exc.value.field == "review_date"

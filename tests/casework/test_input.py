@@ -350,3 +350,131 @@ def test_every_casework_field_has_govuk_messages(app, form_class):
         for message in messages:
             assert isinstance(message, str) and not _DEFAULTS.search(message), message
             assert not message.endswith("."), message
+
+
+# --- Dates bounded by the child's date of birth, or by sense --------------------------------
+
+
+def _long_date(d: dt.date) -> str:
+    return f"{d.day} {d.strftime('%B %Y')}"
+
+
+def test_the_ehc_plan_cannot_be_dated_before_the_child_was_born(
+    app, browser_as, make_child, team_and_worker
+):
+    team, worker = team_and_worker
+    child_id = make_child(team=team, worker=worker, date_of_birth=dt.date(2015, 3, 27))
+    browser = browser_as(user=worker)
+    url = f"/casework/children/{child_id}/edit"
+    shown = form_values(browser.get(url).get_data(as_text=True))
+    before_birth = {"ehc_plan": "yes", "ehc_plan_date": ["1", "1", "1990"]}
+    response = browser.post(url, {**shown, **before_birth})
+    assert response.status_code == 200
+    assert _errors(response.get_data(as_text=True)) == [
+        "Date of the EHC plan must be on or after the child's date of birth, 27 March 2015"
+    ]
+    # Against the date of birth on the form, when that is corrected at the same time.
+    response = browser.post(
+        url,
+        {**shown, "date_of_birth": ["1", "4", "2015"], "ehc_plan": "yes",
+         "ehc_plan_date": ["31", "3", "2015"]},
+    )  # fmt: skip
+    assert _errors(response.get_data(as_text=True)) == [
+        "Date of the EHC plan must be on or after the child's date of birth, 1 April 2015"
+    ]
+    future = browser.post(
+        url, {**shown, "ehc_plan": "yes", "ehc_plan_date": _parts(TODAY + dt.timedelta(days=1))}
+    )
+    assert _errors(future.get_data(as_text=True)) == [
+        "Date of the EHC plan must be today or in the past"
+    ]
+    ok = browser.post(url, {**shown, "ehc_plan": "yes", "ehc_plan_date": ["27", "3", "2015"]})
+    assert ok.status_code == 302
+    with app.app_context():
+        child = db.session.get(Child, child_id)
+        assert child.ehc_plan_date == dt.date(2015, 3, 27)
+        # The service refuses it too, whoever calls it.
+        for bad, message in (
+            (dt.date(1990, 1, 1), "on or after the child's date of birth, 27 March 2015"),
+            (TODAY + dt.timedelta(days=1), "today or in the past"),
+        ):
+            with pytest.raises(services.CaseworkError, match=message) as exc:
+                services.update_child(
+                    child,
+                    {**CHILD, "ehc_plan": True, "ehc_plan_date": bad},
+                    ["AUT"],
+                    child.version,
+                )
+            assert exc.value.field == "ehc_plan_date"
+            db.session.rollback()
+        assert db.session.get(Child, child_id).ehc_plan_date == dt.date(2015, 3, 27)
+
+
+def test_a_siblings_date_of_birth_is_no_more_than_60_years_ago(
+    app, browser_as, make_child, team_and_worker
+):
+    team, worker = team_and_worker
+    child_id = make_child(team=team, worker=worker)
+    browser = browser_as(user=worker)
+    url = f"/casework/children/{child_id}/siblings/new"
+    sibling = {"name": "Noah Hollins", "lives_with_child": "yes", "notes": ""}
+    earliest = years_ago(60)
+    too_old = (
+        f"Date of birth must be no more than 60 years ago, {_long_date(earliest)} at the earliest"
+    )
+    for bad in (["1", "1", "1900"], _parts(earliest - dt.timedelta(days=1))):
+        response = browser.post(url, {**sibling, "date_of_birth": bad})
+        assert response.status_code == 200, bad
+        assert _errors(response.get_data(as_text=True)) == [too_old], bad
+    future = browser.post(url, {**sibling, "date_of_birth": _parts(TODAY + dt.timedelta(days=1))})
+    assert _errors(future.get_data(as_text=True)) == ["Date of birth must be today or in the past"]
+    assert browser.post(url, {**sibling, "date_of_birth": _parts(earliest)}).status_code == 302
+    with app.app_context():
+        child = db.session.get(Child, child_id)
+        (saved,) = services.family_members(child, "sibling")
+        assert saved.date_of_birth == earliest
+        with pytest.raises(services.CaseworkError, match="no more than 60 years ago") as exc:
+            services.save_family_member(
+                child, {"kind": "sibling", "name": "Old", "date_of_birth": dt.date(1900, 1, 1)}
+            )
+        assert exc.value.field == "date_of_birth"
+        db.session.rollback()
+        # A date saved before the rule (or one that has since passed 60 years) does not stop
+        # the rest of the sibling's details being changed.
+        saved = services.family_members(child, "sibling")[0]
+        saved.date_of_birth = dt.date(1900, 1, 1)
+        db.session.commit()
+        member_id = saved.id
+    edit = f"/casework/children/{child_id}/family/{member_id}/edit"
+    shown = form_values(browser.get(edit).get_data(as_text=True))
+    response = browser.post(edit, {**shown, "notes": "Young carer"})
+    assert response.status_code == 302, _errors(response.get_data(as_text=True))
+
+
+def test_demo_data_keeps_these_date_rules(app):
+    """So a practitioner changing a demo child or sibling is not asked to correct a date the
+    demo data made up: EHC plans dated on or after birth, siblings born in the last 60 years."""
+    import random
+
+    from casework import demo as casework_demo
+    from casework.models import FamilyMember
+    from core.demo import load_core
+    from providers import demo as providers_demo
+
+    with app.app_context():
+        load_core(random.Random("2026:core"))
+        providers_demo.load(random.Random("2026:providers"))
+        casework_demo.load(random.Random("2026:casework"))
+        db.session.flush()
+        with_plans = db.session.scalars(select(Child).where(Child.ehc_plan_date.is_not(None))).all()
+        assert len(with_plans) > 10
+        for child in with_plans:
+            services.check_ehc_plan_date(child.ehc_plan_date, child.date_of_birth)
+        siblings = db.session.scalars(
+            select(FamilyMember).where(
+                FamilyMember.kind == "sibling", FamilyMember.date_of_birth.is_not(None)
+            )
+        ).all()
+        assert len(siblings) > 10
+        for sibling in siblings:
+            services.check_sibling_date_of_birth(sibling.date_of_birth)
