@@ -1,5 +1,7 @@
 """Hidden characters: the one rule for what free text may contain, used by every package.
 
+Also the one rule for UK telephone numbers (``phone_problem``).
+
 Hidden characters are the Unicode control (Cc) and format (Cf) characters (zero-width spaces
 and joiners, direction marks and overrides, the byte order mark, escape and bell), the line
 and paragraph separators U+2028 and U+2029 (invisible line breaks that some programs ignore),
@@ -16,6 +18,7 @@ the record), make a name look blank ("\u200b\u200b"), or reverse what text appea
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 _HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
@@ -34,3 +37,20 @@ def hidden_characters(text: str | None, *, multiline: bool = False) -> bool:
             if not (multiline and ch in _LONG_TEXT_ALLOWED):
                 return True
     return False
+
+
+PHONE_MESSAGE = "Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
+# What a telephone number is written with: digits, spaces, a leading +, brackets, hyphens.
+_PHONE = re.compile(r"\+?[0-9 ()\-]+", re.ASCII)
+
+
+def phone_problem(value: str | None) -> str | None:
+    """The message for something that is not a UK telephone number (None if it is one, or
+    empty): digits, spaces, a leading +, brackets and hyphens, with 10 to 13 digits."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    digits = sum(ch.isdigit() for ch in value)
+    if not _PHONE.fullmatch(value) or not 10 <= digits <= 13:
+        return PHONE_MESSAGE
+    return None

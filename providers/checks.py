@@ -24,6 +24,7 @@ from core.reference import (
     localities,
     locality_labels,
 )
+from core.text import PHONE_MESSAGE, phone_problem
 
 from .models import (
     CAPACITY_UNITS,
@@ -43,10 +44,6 @@ from .models import (
 NEEDS = {k: v for k, v in CIN_DISABILITY_CATEGORIES.items() if k != "NONE"}
 POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# UK telephone numbers, by the same rule and message as casework's (``casework.text``): not
-# imported from there, as importing casework would load its views.
-PHONE_MESSAGE = "Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
-_PHONE = re.compile(r"\+?[0-9 ()\-]+", re.ASCII)
 NOT_REGISTERED_NUMBER = (
     "Choose who the provider is registered with, or remove the registration number"
 )
@@ -348,18 +345,6 @@ def normalise_postcode(postcode: str) -> str:
     if not POSTCODE.match(raw):
         raise ProviderError("Enter a real postcode, like AB1 2CD", "postcode")
     return raw
-
-
-def phone_problem(value: str | None) -> str | None:
-    """The message for something that is not a UK telephone number (None if it is one, or
-    is empty): digits, spaces, a leading +, brackets and hyphens, with 10 to 13 digits."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    digits = sum(ch.isdigit() for ch in value)
-    if not _PHONE.fullmatch(value) or not 10 <= digits <= 13:
-        return PHONE_MESSAGE
-    return None
 
 
 def _check_phone(data: dict, field: str, problems: Problems) -> None:
