@@ -219,7 +219,7 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(405)
     def method_not_allowed(e):
-        return page(404, "Page not found", 405)
+        return page(405, "This page cannot be opened directly", 405)
 
     @app.errorhandler(500)
     def server_error(e):

@@ -173,3 +173,11 @@ def test_a_client_cannot_choose_the_request_id_written_to_the_audit_log(client, 
 def test_front_end_packages_are_not_served_whole(client):
     assert client.get("/static/vendor/.package-lock.json").status_code == 404
     assert client.get("/static/vendor/axe-core/package.json").status_code == 404
+
+
+def test_opening_an_address_meant_for_a_form_says_so_plainly(browser_as):
+    admin = browser_as(Role.ADMINISTRATOR)
+    response = admin.get("/admin/sign-in-blocks/lift")
+    assert response.status_code == 405
+    page = response.get_data(as_text=True)
+    assert "This page cannot be opened directly" in page and "Nothing has been changed" in page

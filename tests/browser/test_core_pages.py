@@ -117,6 +117,9 @@ def test_error_pages_are_accessible(signed_in_page, live_server):
     page.goto(f"{live_server.url}/admin/users")
     expect(page.locator("h1")).to_have_text("You do not have permission to see this page")
     assert_accessible(page, "(403)")
+    page.goto(f"{live_server.url}/session/extend")  # a form's address, opened directly
+    expect(page.locator("h1")).to_have_text("This page cannot be opened directly")
+    assert_accessible(page, "(405)")
     # A typed /sign-out asks for the button rather than failing.
     page.goto(f"{live_server.url}/sign-out")
     assert_accessible(page, "(sign out)")
