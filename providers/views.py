@@ -207,7 +207,14 @@ def _edit_page(form, record, check, update, fields, labels, saved, done, templat
 def index():
     form = DirectorySearchForm(request.args)
     form.locality.choices = choices(
-        [("", "Any locality"), *((r.code, r.label) for r in localities())]
+        # Every locality, those out of use marked: services may still run there.
+        [
+            ("", "Any locality"),
+            *(
+                (r.code, r.label if r.active else f"{r.label} (no longer in use)")
+                for r in localities(active_only=False)
+            ),
+        ]
     )
     searched = any(v for k, v in request.args.items() if k not in ("page", "sort", "dir"))
     valid = form.validate() if searched else True

@@ -235,3 +235,13 @@ def test_an_import_cannot_add_a_locality_no_longer_in_use(app, make_provider, ma
         assert get_provider(provider_id).localities == ["east"]
         assert get_service(service_id).localities == ["east"]
         assert db.session.scalar(select(Provider).where(Provider.name == "Kite Club")) is None
+
+
+def test_the_directory_still_finds_services_in_a_locality_no_longer_in_use(
+    app, browser_as, make_service
+):
+    make_service(name="Alpha Swim", localities=["north"])
+    _stop_using(app)
+    html = browser_as(Role.PRACTITIONER).get("/providers/?locality=north").get_data(as_text=True)
+    assert "There is a problem" not in html and "Alpha Swim" in html
+    assert NO_LONGER in unescape(html)  # offered in the filter, marked

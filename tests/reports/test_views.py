@@ -432,9 +432,13 @@ def test_times_are_shown_in_uk_time_with_the_zone(app, browser_as, done_run):
 def test_the_list_of_reports_scrolls_in_its_own_named_region(app, browser_as, done_run):
     browser = browser_as(Role.COMMISSIONER)
     page = browser.get("/reports/").get_data(as_text=True)
-    region = re.search(r'<div class="app-table-scroll"[^>]*>', page).group(0)
-    assert 'role="region"' in region and 'tabindex="0"' in region
-    assert 'aria-labelledby="runs-heading"' in region
+    regions = re.findall(r'<div class="app-table-scroll"[^>]*>', page)
+    # The versions of the statement's text, and the runs: each in a named region.
+    assert [re.search(r'aria-labelledby="([^"]+)"', r).group(1) for r in regions] == [
+        "text-heading",
+        "runs-heading",
+    ]
+    assert all('role="region"' in r and 'tabindex="0"' in r for r in regions)
 
 
 def _stored(app, run_id, fmt):
