@@ -20,7 +20,13 @@ from core.forms import choices
 from core.models import Team
 from core.pagination import paginate, paginate_with_figures, pagination_params, past_last_page
 from core.parsing import whole_number
-from core.reference import AGE_BANDS, CIN_DISABILITY_CATEGORIES, age_on, localities, locality_labels
+from core.reference import (
+    AGE_BANDS,
+    CIN_DISABILITY_CATEGORIES,
+    age_on,
+    locality_labels,
+    locality_options,
+)
 from core.roles import Role
 
 from . import search as search_module
@@ -86,9 +92,7 @@ def _search_form():
     form.age_band.choices = choices(
         [("", "Any age"), *((code, label) for code, label, _a, _b in AGE_BANDS)]
     )
-    form.locality.choices = choices(
-        [("", "Any locality"), *((r.code, r.label) for r in localities(active_only=False))]
-    )
+    form.locality.choices = choices([("", "Any locality"), *locality_options(every=True)])
     form.disability.choices = choices([("", "Any disability"), *CIN_DISABILITY_CATEGORIES.items()])
     form.tier.choices = choices([("", "Any"), *DECISION_TIERS.items(), ("none", "No decision yet")])
     workers = services.team_workers(current_user.team_ids)
@@ -155,9 +159,9 @@ def search():
 
 
 def _locality_choices(current: str | None = None):
-    rows = [(r.code, r.label) for r in localities()]
-    if current and current not in {c for c, _ in rows}:
-        rows.append((current, locality_labels().get(current, current)))
+    rows = locality_options(keep=[current] if current else ())
+    if current and current not in {c for c, _ in rows}:  # a code no longer in the list at all
+        rows.append((current, current))
     return choices([("", "Select"), *rows])
 
 

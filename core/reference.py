@@ -92,6 +92,21 @@ def localities(active_only: bool = True) -> list[ReferenceValue]:
     return reference_values("locality", active_only)
 
 
+NO_LONGER_IN_USE = "{label} (no longer in use)"
+
+
+def locality_options(keep=(), every: bool = False) -> list[tuple[str, str]]:
+    """(code, label) pairs to choose a locality from: those in use, and those no longer in
+    use that the record already has (``keep``) or, for a search (``every``), all of them, marked
+    as such, so that saving a record keeps its locality and a search still finds it."""
+    keep = set(keep or ())
+    return [
+        (row.code, row.label if row.active else NO_LONGER_IN_USE.format(label=row.label))
+        for row in localities(active_only=False)
+        if row.active or every or row.code in keep
+    ]
+
+
 def locality_labels() -> dict[str, str]:
     return {r.code: r.label for r in localities(active_only=False)}
 

@@ -21,8 +21,8 @@ from core.reference import (
     CIN_DISABILITY_CATEGORIES,
     MAX_AGE,
     SHORT_BREAK_TYPES,
-    localities,
     locality_labels,
+    locality_options,
 )
 from core.text import PHONE_MESSAGE, phone_problem
 
@@ -376,15 +376,10 @@ def _check_codes(values, allowed, field, what, problems: Problems) -> list[str]:
 
 
 def locality_choices(kept=()) -> list[tuple[str, str]]:
-    """(code, label) pairs of the localities a record may have: those in use, and those no
-    longer in use that the record already has (``kept``), marked as such, so that saving the
-    record again keeps them (or its user unticks them). A new record keeps none."""
-    kept = set(kept or ())
-    return [
-        (row.code, row.label if row.active else f"{row.label} (no longer in use)")
-        for row in localities(active_only=False)
-        if row.active or row.code in kept
-    ]
+    """The localities a record may have: those in use, and those no longer in use that it
+    already has (``kept``), marked, so that saving it again keeps them (or its user unticks
+    them). A new record keeps none."""
+    return locality_options(kept)
 
 
 def _check_localities(values, kept, problems: Problems) -> list[str]:

@@ -11,7 +11,7 @@ from core.extensions import db
 from core.forms import ConfirmForm, choices
 from core.pagination import paginate, pagination_params
 from core.parsing import whole_number
-from core.reference import MAX_AGE, SHORT_BREAK_TYPES, localities, locality_labels
+from core.reference import MAX_AGE, SHORT_BREAK_TYPES, localities, locality_labels, locality_options
 from core.roles import Role
 
 from . import conflicts, csv_io, search, services
@@ -208,13 +208,7 @@ def index():
     form = DirectorySearchForm(request.args)
     form.locality.choices = choices(
         # Every locality, those out of use marked: services may still run there.
-        [
-            ("", "Any locality"),
-            *(
-                (r.code, r.label if r.active else f"{r.label} (no longer in use)")
-                for r in localities(active_only=False)
-            ),
-        ]
+        [("", "Any locality"), *locality_options(every=True)]
     )
     searched = any(v for k, v in request.args.items() if k not in ("page", "sort", "dir"))
     valid = form.validate() if searched else True

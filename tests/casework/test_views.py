@@ -520,3 +520,29 @@ def test_team_manager_finds_cases_waiting_for_a_worker(
     assert "1 child found" in html and "Waiting" in html and "Allocated," not in html
     mine = browser_as(user=manager).get(f"/casework/search?worker={worker.id}")
     assert "Allocated," in mine.get_data(as_text=True)
+
+
+def test_a_locality_no_longer_in_use_is_marked_on_the_childs_form_and_still_searchable(
+    app, browser_as, make_child, team_and_worker
+):
+    from core.models import ReferenceValue
+
+    team, worker = team_and_worker
+    child_id = make_child(team=team, worker=worker, first_name="Ava", last_name="Jessop")
+    with app.app_context():
+        row = db.session.scalar(
+            db.select(ReferenceValue).where(
+                ReferenceValue.kind == "locality", ReferenceValue.code == "north"
+            )
+        )
+        row.active = False
+        db.session.commit()
+    browser = browser_as(user=worker)
+    page = browser.get(f"/casework/children/{child_id}/edit").get_data(as_text=True)
+    (option,) = re.findall(r'<option[^>]*value="north"[^>]*>[^<]*', page)
+    assert "selected" in option and option.endswith(">Northbrook (no longer in use)")
+    assert "Northbrook (no longer in use)" not in browser.get("/casework/children/new").get_data(
+        as_text=True
+    )
+    search = browser.get("/casework/search?locality=north").get_data(as_text=True)
+    assert "Jessop" in search and "There is a problem" not in search
