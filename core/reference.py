@@ -131,9 +131,13 @@ def save_locality(row: ReferenceValue | None, code: str, label: str, active: boo
     """Add or change a locality. Its code is what records keep, so it is fixed once made."""
     import re
 
-    label = label.strip()
+    from .text import hidden_characters
+
+    label = " ".join(label.split())
     if not label:
         raise ReferenceError_("Enter the locality's name", "label")
+    if hidden_characters(label):
+        raise ReferenceError_("Name must not contain hidden characters", "label")
     if row is None:
         code = code.strip().lower()
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", code):

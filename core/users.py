@@ -266,8 +266,14 @@ def _team_name(name: str, team: Team | None = None) -> str:
     return name
 
 
+def _team_description(description: str) -> str:
+    if hidden_characters(description, multiline=True):
+        raise UserError("Description must not contain hidden characters", "description")
+    return description.strip()
+
+
 def create_team(name: str, description: str = "") -> Team:
-    team = Team(name=_team_name(name), description=description.strip())
+    team = Team(name=_team_name(name), description=_team_description(description))
     db.session.add(team)
     db.session.flush()
     return team
@@ -275,5 +281,5 @@ def create_team(name: str, description: str = "") -> Team:
 
 def update_team(team: Team, name: str, description: str = "") -> None:
     team.name = _team_name(name, team)
-    team.description = description.strip()
+    team.description = _team_description(description)
     db.session.flush()

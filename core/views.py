@@ -323,7 +323,7 @@ def team_new():
         try:
             team = users.create_team(form.name.data, form.description.data or "")
         except users.UserError as exc:
-            form.name.errors.append(str(exc))
+            getattr(form, exc.field or "name", form.name).errors.append(str(exc))
         else:
             flash(f"Team {team.name} added.", "success")
             return redirect(url_for("admin.team_list"))
@@ -343,7 +343,7 @@ def team_edit(team_id):
         try:
             users.update_team(team, form.name.data, form.description.data or "")
         except users.UserError as exc:
-            form.name.errors.append(str(exc))
+            getattr(form, exc.field or "name", form.name).errors.append(str(exc))
         else:
             flash(f"Team {team.name} saved.", "success")
             return redirect(url_for("admin.team_list"))
@@ -426,8 +426,6 @@ def audit_log():
     stmt = select(AuditEvent).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
     valid = form.validate() if request.args else True
     if request.args and valid:
-        from datetime import timedelta
-
         from .models import datetime
 
         if form.q.data:
@@ -460,8 +458,9 @@ def audit_log():
                 AuditEvent.occurred_at >= datetime.combine(form.date_from.data, datetime.min.time())
             )
         if form.date_to.data:
-            end = datetime.combine(form.date_to.data, datetime.min.time()) + timedelta(days=1)
-            stmt = stmt.where(AuditEvent.occurred_at < end)
+            # The end of that day (adding a day would overflow on 31 December 9999).
+            end = datetime.combine(form.date_to.data, datetime.max.time())
+            stmt = stmt.where(AuditEvent.occurred_at <= end)
     elif not valid:
         stmt = stmt.where(AuditEvent.id < 0)
     pager = paginate(stmt, per_page=50)

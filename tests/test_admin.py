@@ -432,3 +432,20 @@ def test_a_page_past_the_end_of_the_users_or_audit_list_shows_the_last(browser_a
     )
     response = admin.get("/admin/audit?page=9999")
     assert response.status_code == 302 and "page=1" in response.headers["Location"]
+
+
+def test_hidden_characters_are_refused_in_team_descriptions_and_locality_names(app, browser_as):
+    from core.reference import localities
+
+    admin = browser_as(Role.ADMINISTRATOR)
+    page = admin.post(
+        "/admin/teams/new", {"name": "Hidden team", "description": "North \u202eteam"}
+    ).get_data(as_text=True)
+    assert "Description must not contain hidden characters" in page
+    assert "Hidden team" not in admin.get("/admin/teams").get_data(as_text=True)
+    page = admin.post(
+        "/admin/localities/new", {"label": "Ash\u200bby", "code": "ashby-hidden"}
+    ).get_data(as_text=True)
+    assert "Name must not contain hidden characters" in page
+    with app.app_context():
+        assert "ashby-hidden" not in {r.code for r in localities(active_only=False)}

@@ -1,5 +1,7 @@
 """The audit log is append-only, written with the change, and searchable by administrators."""
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import select, update
 
@@ -119,3 +121,20 @@ def test_the_audit_search_refuses_a_to_date_before_the_from_date(browser_as):
         "/admin/audit?date_from=5&date_from=3&date_from=2026&date_to=1&date_to=3&date_to=2026"
     ).get_data(as_text=True)
     assert "The ‘To’ date must be the same as or after the ‘From’ date" in page
+
+
+def test_the_audit_search_takes_the_last_date_there_is(browser_as):
+    admin = browser_as(Role.ADMINISTRATOR)
+    browser_as(Role.PRACTITIONER).get("/admin/users")  # refused today: audited
+    today = dt.date.today()
+    page = admin.get(
+        "/admin/audit?action=access_refused&date_to=31&date_to=12&date_to=9999"
+        f"&date_from={today.day}&date_from={today.month}&date_from={today.year}"
+    )
+    assert page.status_code == 200 and "1 entries" in page.get_data(as_text=True)
+    # And a "To" date of today includes what happened today.
+    page = admin.get(
+        f"/admin/audit?action=access_refused&date_to={today.day}&date_to={today.month}"
+        f"&date_to={today.year}"
+    )
+    assert "1 entries" in page.get_data(as_text=True)
