@@ -16,7 +16,7 @@ from sqlalchemy import and_, exists, false, func, or_, select
 from sqlalchemy.orm import joinedload, lazyload, load_only
 
 from core.extensions import db
-from core.models import User
+from core.models import ReferenceValue, User
 from core.parsing import whole_number
 
 from .models import DECISION_TIERS, STATUS_CLOSED, STATUS_OPEN, Child, ChildDisability
@@ -264,8 +264,9 @@ def caseload_statement(user, scope: str = "mine"):
 
 
 def caseload_page_statement(user, scope: str = "mine"):
-    """The caseload as its page shows it: only the columns in the table, and the allocated
-    worker only where the table has that column (the home page: keep it light)."""
+    """The caseload as its page shows it: only the columns in the table, each row's locality
+    name (``locality_label``, in the same query), and the allocated worker only where the table
+    has that column (the home page: keep it light)."""
     columns = load_only(
         Child.id,
         Child.case_number,
@@ -284,7 +285,18 @@ def caseload_page_statement(user, scope: str = "mine"):
     worker = (
         joinedload(Child.allocated_worker) if scope == "team" else lazyload(Child.allocated_worker)
     )
-    return caseload_statement(user, scope).options(columns, worker)
+    label = (
+        select(ReferenceValue.label)
+        .where(ReferenceValue.kind == "locality", ReferenceValue.code == Child.locality)
+        .scalar_subquery()
+        .label("locality_label")
+    )
+    # The table shows no team: its join (the relationship loads eagerly elsewhere) is left out.
+    return (
+        caseload_statement(user, scope)
+        .add_columns(label)
+        .options(columns, worker, lazyload(Child.allocated_team))
+    )
 
 
 def caseload_counts(user, scope: str) -> dict:

@@ -82,7 +82,7 @@ def index():
         counts=counts,
         cannot_sign_in=cannot_sign_in,
         today=dt.date.today(),
-        locality_labels=locality_labels(),
+        locality_labels={r[0].locality: r.locality_label for r in pager.rows if r.locality_label},
         pagination=pagination_params(pager, "casework.index"),
     )
 

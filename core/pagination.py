@@ -64,6 +64,7 @@ def paginate_with_figures(stmt, figures: dict, per_page: int | None = None):
         row = db.session.execute(counted).first()
         values = {name: (getattr(row, name) or 0) if row else 0 for name in figures}
     pager = _GivenPage([r[0] for r in rows], values["total"], page, per_page)
+    pager.rows = rows  # with any columns the caller added to `stmt`, by name
     return pager, values
 
 
