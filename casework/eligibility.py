@@ -11,6 +11,7 @@ from sqlalchemy import select
 from core.extensions import db
 from core.models import User
 from core.parsing import whole_number
+from core.reference import years_after
 from core.templating import govuk_date
 
 from . import locking
@@ -22,7 +23,7 @@ from .models import (
     EligibilityDecision,
     EligibilityDecisionCriterion,
 )
-from .rules import CaseworkError, check_not_before_birth, require_open, years_after
+from .rules import CaseworkError, check_not_before_birth, require_open
 from .text import long_text
 
 # Positions of criteria in the list (shown to administrators as "Position in the list").

@@ -11,12 +11,12 @@ from sqlalchemy import select
 from core.extensions import db
 from core.models import User
 from core.parsing import whole_number
-from core.reference import age_on, locality_labels
+from core.reference import age_on, locality_labels, years_after
 
 from . import locking
 from .children import get_childs_record
 from .models import Child, TargetedRegistration
-from .rules import CaseworkError, check_not_before_birth, require_open, years_after
+from .rules import CaseworkError, check_not_before_birth, require_open
 from .text import line
 
 #

@@ -17,7 +17,7 @@ import holidays
 import nhs_number
 from sqlalchemy import false, or_
 
-from core.reference import MAX_AGE, age_on
+from core.reference import MAX_AGE, age_on, years_after
 from core.roles import Role
 
 from .models import Child
@@ -134,14 +134,6 @@ def check_on_or_after_birth(dob: dt.date, on: dt.date, field: str, what: str = "
         raise CaseworkError(
             f"{what} must be on or after the child's date of birth, {govuk_date(dob)}", field
         )
-
-
-def years_after(day: dt.date, years: int) -> dt.date:
-    """The same day ``years`` later (or earlier, if negative); 28 February for a 29th."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 # A sibling of a child or young person aged 0 to 25 (casework's MAX_AGE) is born no more than

@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload, lazyload, load_only
 from core.extensions import db
 from core.models import ReferenceValue, User
 from core.parsing import whole_number
+from core.reference import years_after
 
 from .models import DECISION_TIERS, STATUS_CLOSED, STATUS_OPEN, Child, ChildDisability
 from .names import search_key
@@ -174,17 +175,10 @@ def dob_range_for_band(band: str, today: dt.date | None = None):
     today = today or dt.date.today()
     for code, _label, low, high in AGE_BANDS:
         if code == band:
-            latest = _years_before(today, low)
-            earliest = _years_before(today, high + 1) + dt.timedelta(days=1)
+            latest = years_after(today, -low)
+            earliest = years_after(today, -(high + 1)) + dt.timedelta(days=1)
             return earliest, latest
     return None
-
-
-def _years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 def search_statement(user, c: SearchCriteria):

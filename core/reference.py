@@ -74,6 +74,14 @@ def age_on(date_of_birth: dt.date, on: dt.date) -> int:
     return years
 
 
+def years_after(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` later (or earlier, if negative); 28 February for a 29th."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=day.year + years, day=28)
+
+
 def age_band(age: int) -> str | None:
     for code, _label, low, high in AGE_BANDS:
         if low <= age <= high:

@@ -17,7 +17,7 @@ from sqlalchemy import and_, case, func, literal, not_, or_, select
 
 from core.extensions import db
 from core.models import utcnow
-from core.reference import AGE_BANDS, CIN_DISABILITY_CATEGORIES, SHORT_BREAK_TYPES
+from core.reference import AGE_BANDS, CIN_DISABILITY_CATEGORIES, SHORT_BREAK_TYPES, years_after
 from core.reference import localities as _localities
 from core.reference import locality_labels as _locality_labels
 
@@ -154,19 +154,12 @@ SPECIALIST_NOTE = (
 )
 
 
-def _years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February in a year without one
-        return day.replace(year=day.year - years, day=28)
-
-
 def _band_expr(dob, on: dt.date):
     """The age band (core.reference.AGE_BANDS) on a date, as a portable SQL CASE on the date
     of birth (same rule as core.reference.age_on)."""
     whens = []
     for code, _label, low, high in AGE_BANDS:
-        whens.append((and_(dob <= _years_before(on, low), dob > _years_before(on, high + 1)), code))
+        whens.append((and_(dob <= years_after(on, -low), dob > years_after(on, -(high + 1))), code))
     return case(*whens, else_=literal(UNKNOWN))
 
 
