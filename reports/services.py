@@ -391,28 +391,26 @@ def file_for(app, run: ReportRun, fmt: str) -> Path | None:
 MISSING, CHANGED = "missing", "changed"
 
 
-def file_problem(app, run: ReportRun, fmt: str) -> str | None:
-    """Why a finished run's stored file cannot be given out: MISSING (removed or moved outside
-    this system), CHANGED (its SHA-256 is no longer the one recorded when it was made), or None.
-    A file is never given out unless it is the one the run made."""
+def checked_file(app, run: ReportRun, fmt: str) -> tuple[Path | None, str | None]:
+    """(the file to give out, why it cannot be). A finished run's stored file is given out
+    only if it is the one the run made; otherwise the reason is MISSING (removed or moved
+    outside this system) or CHANGED (its SHA-256 is no longer the one recorded when it was
+    made). A run with no such file (not finished, or not in that format) gives (None, None)."""
     name = stored_name(run, fmt)
     if not name or run.status != DONE:
-        return None
+        return None, None
     path = file_for(app, run, fmt)
     if path is None:
         problem = MISSING
     else:
-        digest = hashlib.sha256()
         with path.open("rb") as f:
-            for block in iter(lambda: f.read(1 << 16), b""):
-                digest.update(block)
-        if digest.hexdigest() == stored_sha256(run, fmt):
-            return None
+            if hashlib.file_digest(f, "sha256").hexdigest() == stored_sha256(run, fmt):
+                return path, None
         problem = CHANGED
     logging.getLogger(__name__).warning(
         "report run %s: %s file %s is %s", run.id, fmt, name, problem
     )
-    return problem
+    return None, problem
 
 
 def missing_files(app, run: ReportRun) -> list[str]:

@@ -22,7 +22,7 @@ from sqlalchemy.exc import OperationalError
 from core.access import refuse, roles_required
 from core.celery_app import enqueue_after_commit
 from core.extensions import db
-from core.pagination import paginate, pagination_params
+from core.pagination import paginate, pagination_params, past_last_page
 from core.parsing import whole_number
 from core.roles import Role
 
@@ -41,10 +41,9 @@ STATEMENT_ROLES = REPORT_TYPES["statement"].roles
 def _page(form=None, status=200):
     types = services.types_for(current_user)
     pager = paginate(services.runs_query(current_user)) if types else None
-    if pager is not None and pager.total and pager.page > pager.pages:
-        # A page past the end (a link kept after runs expired, or typed): the last page.
-        args = {k: v for k, v in request.args.items() if k != "page"}
-        return redirect(url_for("reports.index", **args, page=pager.pages))
+    beyond = past_last_page(pager, "reports.index") if pager is not None else None
+    if beyond:
+        return beyond
     runs = list(pager.items) if pager else []
     year = services.financial_year_of(dt.date.today())
     form = form or StatementRequestForm(formdata=None, year=str(year))
@@ -177,9 +176,8 @@ def download(run_id, fmt):
     run = _visible_run(run_id)
     if fmt not in FORMATS:
         abort(404)
-    problem = services.file_problem(current_app, run, fmt)
-    path = services.file_for(current_app, run, fmt)
-    if problem or path is None:
+    path, problem = services.checked_file(current_app, run, fmt)
+    if path is None:
         return render_template("reports/no_file.html", run=run, problem=problem), 404
     services.record_download(run, fmt)
     if fmt in ("pdf", "csv"):
