@@ -375,19 +375,12 @@ def _check_codes(values, allowed, field, what, problems: Problems) -> list[str]:
     return canonical_codes(values, allowed)
 
 
-def locality_choices(kept=()) -> list[tuple[str, str]]:
-    """The localities a record may have: those in use, and those no longer in use that it
-    already has (``kept``), marked, so that saving it again keeps them (or its user unticks
-    them). A new record keeps none."""
-    return locality_options(kept)
-
-
 def _check_localities(values, kept, problems: Problems) -> list[str]:
     """The localities, in the reference list's order: each one known, and in use unless the
     record already has it."""
-    codes = _check_codes(values, locality_labels(), "localities", "localities", problems)
-    allowed = {code for code, _label in locality_choices(kept)}
     labels = locality_labels()
+    codes = _check_codes(values, labels, "localities", "localities", problems)
+    allowed = {code for code, _label in locality_options(kept)}
     for code in codes:
         if code not in allowed:
             problems.add(

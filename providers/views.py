@@ -73,7 +73,7 @@ def _label_list(codes, mapping) -> str:
 def _locality_choices(kept=()):
     """The localities a form offers: those in use, and those no longer in use that the record
     already has (``kept``), so that saving it again does not drop them."""
-    return choices(services.locality_choices(kept))
+    return choices(locality_options(kept))
 
 
 def _provider_or_404(provider_id: int):
