@@ -96,6 +96,18 @@ STALLED_TEXT = (
 )
 
 
+def _changed_if(*conditions, **values) -> bool:
+    """Change the run only where it is still as these conditions say (one conditional UPDATE,
+    so two workers or a worker and the sweep never both act on it): whether it was changed."""
+    result = db.session.execute(
+        update(ReportRun)
+        .where(*conditions)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
 def claim(run: ReportRun) -> int | None:
     """Take the run for a new attempt: its attempt number, or None if someone else did first.
     ``run`` is as read; nothing is changed unless it is still so."""
@@ -108,20 +120,15 @@ def claim(run: ReportRun) -> int | None:
     if run.status == RUNNING:
         conditions.append(ReportRun.worker == run.worker)
     attempt = (run.attempts or 0) + 1
-    result = db.session.execute(
-        update(ReportRun)
-        .where(*conditions)
-        .values(
-            status=RUNNING,
-            attempts=attempt,
-            worker=worker_id(),
-            started_at=now,
-            updated_at=now,
-            progress="Starting",
-        )
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
+    if not _changed_if(
+        *conditions,
+        status=RUNNING,
+        attempts=attempt,
+        worker=worker_id(),
+        started_at=now,
+        updated_at=now,
+        progress="Starting",
+    ):
         db.session.rollback()
         return None
     db.session.commit()
@@ -130,13 +137,9 @@ def claim(run: ReportRun) -> int | None:
 
 def update_mine(run_id: int, attempt: int, **values) -> bool:
     """Change the run only if it is still this attempt's (not committed)."""
-    result = db.session.execute(
-        update(ReportRun)
-        .where(ReportRun.id == run_id, ReportRun.attempts == attempt, ReportRun.status == RUNNING)
-        .values(**values)
-        .execution_options(synchronize_session=False)
+    return _changed_if(
+        ReportRun.id == run_id, ReportRun.attempts == attempt, ReportRun.status == RUNNING, **values
     )
-    return result.rowcount == 1
 
 
 def report_progress(run_id: int, attempt: int, text: str) -> None:
@@ -225,24 +228,17 @@ def is_lost(run: ReportRun, now: dt.datetime) -> bool:
 
 def _send_again(run: ReportRun, now: dt.datetime, why: str) -> bool:
     """Queue the run again and send its message once this transaction commits."""
-    result = db.session.execute(
-        update(ReportRun)
-        .where(
-            ReportRun.id == run.id,
-            ReportRun.status == run.status,
-            ReportRun.attempts == run.attempts,
-            ReportRun.updated_at == run.updated_at,
-        )
-        .values(
-            status=QUEUED,
-            worker="",
-            requeues=ReportRun.requeues + 1,
-            updated_at=now,
-            progress=f"Waiting for a worker: sent again, as {why}",
-        )
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
+    if not _changed_if(
+        ReportRun.id == run.id,
+        ReportRun.status == run.status,
+        ReportRun.attempts == run.attempts,
+        ReportRun.updated_at == run.updated_at,
+        status=QUEUED,
+        worker="",
+        requeues=ReportRun.requeues + 1,
+        updated_at=now,
+        progress=f"Waiting for a worker: sent again, as {why}",
+    ):
         return False
     task = current_app.extensions["celery"].tasks["reports.generate"]
     enqueue_after_commit(task, run.id)
@@ -252,29 +248,23 @@ def _send_again(run: ReportRun, now: dt.datetime, why: str) -> bool:
 def _fail(run: ReportRun, now: dt.datetime, reason: str) -> bool:
     from .services import describe
 
-    result = db.session.execute(
-        update(ReportRun)
-        .where(
-            ReportRun.id == run.id,
-            ReportRun.status == run.status,
-            ReportRun.updated_at == run.updated_at,
-        )
-        .values(
-            status="failed",
-            error=reason[:2000],
-            progress="Failed",
-            finished_at=now,
-            updated_at=now,
-            active_key=None,
-            worker="",
-        )
-        .execution_options(synchronize_session=False)
+    changed = _changed_if(
+        ReportRun.id == run.id,
+        ReportRun.status == run.status,
+        ReportRun.updated_at == run.updated_at,
+        status="failed",
+        error=reason[:2000],
+        progress="Failed",
+        finished_at=now,
+        updated_at=now,
+        active_key=None,
+        worker="",
     )
-    if result.rowcount == 1:
+    if changed:
         from core import audit
 
         audit.record("report_failed", "report_run", run.id, detail=f"{describe(run)}: {reason}")
-    return result.rowcount == 1
+    return changed
 
 
 def rescue(run: ReportRun, now: dt.datetime | None = None) -> str | None:
