@@ -10,6 +10,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from core import audit
+from core.access import refuse
 from core.extensions import db
 from core.models import Team, User, utcnow
 from core.reference import CIN_DISABILITY_CATEGORIES
@@ -35,16 +36,7 @@ from .text import line, long_text
 def refuse_child(child_id: int) -> None:
     """403 for a child this person may not see. The refusal is audited (kept although the
     request rolls back) and names the child, so it is found with the child's other rows."""
-    from flask import abort, request
-
-    audit.keep_after_rollback(
-        "access_refused",
-        "child",
-        child_id,
-        detail=f"{request.method} {request.path} (record)",
-        subject=("child", child_id),
-    )
-    abort(403)
+    refuse("record", "child", child_id, subject=("child", child_id))
 
 
 def get_childs_record(child: Child, model, record_id: int):
