@@ -1,73 +1,82 @@
 """One page that only a benchmark needs (registered by benchmarks/bench_wsgi.py, never by the app).
 
-`/bench/bare-caseload` renders the very template of the practitioner's caseload (the signed-in
-page measured) with invented rows and a stand-in for the signed-in user: the same layout,
-navigation and amount of HTML, and no database, session row, access check or audit. The
-difference between the two pages is what signing in, the database and the rules cost.
+`/bench/bare-caseload` renders the very template of a practitioner's caseload (the signed-in
+page measured) with the very rows that page shows, copied once at start-up (`take_snapshot`),
+and a stand-in for the signed-in user: the same layout, navigation and HTML, and no database,
+session row, access check or audit per request. The difference between the two pages is what
+signing in, the database and the rules cost.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from types import SimpleNamespace
 
-from flask import Blueprint, g, render_template
+from flask import Blueprint, abort, g, render_template
+from sqlalchemy import select
 
 from core.access import public
-from core.roles import Role
+from core.extensions import db
+from core.models import User
 
 bench = Blueprint("bench", __name__, url_prefix="/bench")
 
+_snapshot: dict = {}
+
 
 class StandInUser:
-    """Enough of a signed-in practitioner for the layout (name, navigation, caseload links)."""
+    """Enough of the signed-in user for the layout (name, navigation, caseload links), as plain
+    values copied from the real user."""
 
     is_authenticated = True
     is_active = True
     is_anonymous = False
-    id = 0
-    name = "Priya Practitioner"
-    email = "practitioner@example.gov.uk"
-    roles = {Role.PRACTITIONER}
-    team_ids = {1}
+
+    def __init__(self, user: User):
+        self.id = user.id
+        self.name = user.name
+        self.email = user.email
+        self.roles = frozenset(user.roles)
+        self.team_ids = frozenset(user.team_ids)
 
     def has_role(self, *roles):
-        return bool(self.roles.intersection(roles))
+        return not self.roles.isdisjoint(roles)
 
     def get_id(self):
-        return "0"
+        return str(self.id)
 
 
-TODAY = dt.date.today()
-ROWS = [
-    SimpleNamespace(
-        id=1000 + n,
-        display_name=f"Invented Child {n}",
-        case_number=f"C{1000 + n:06d}",
-        date_of_birth=TODAY.replace(year=TODAY.year - 3 - n % 20, day=1),
-        locality=("north", "south", "east", "west", "central", "coast")[n % 6],
-        current_tier=("targeted", "specialist", "pending_assessment", None)[n % 4],
-        next_due_on=TODAY + dt.timedelta(days=n * 7 - 30),
-        next_due_kind="Eligibility review",
-        allocated_worker=None,
-    )
-    for n in range(25)
-]
+def take_snapshot(app, email: str) -> None:
+    """Once, before serving: the first page of this user's caseload ("Allocated to me"), read
+    by the same service as the signed-in page (its rows are plain values, not ORM objects)."""
+    from casework.search import caseload_page
+    from core.pagination import given_page, pagination_params
+
+    with app.test_request_context("/casework/"):
+        user = db.session.scalars(select(User).where(User.email == email)).one()
+        per_page = app.config["PAGE_SIZE"]
+        rows, counts = caseload_page(user, "mine", 1, per_page)
+        pager = given_page(rows, counts["total"], per_page)
+        _snapshot.update(
+            user=StandInUser(user),
+            pager=pager,
+            counts=counts,
+            pagination=pagination_params(pager, "casework.index"),
+        )
+        db.session.rollback()
 
 
 @bench.get("/bare-caseload")
 @public
 def bare_caseload():
-    from core.reference import DEMO_LOCALITIES
-
-    g._login_user = StandInUser()
-    pages = [{"number": n, "href": f"/casework/?page={n}", "current": n == 1} for n in (1, 2, 3)]
+    if not _snapshot:
+        abort(404)  # take_snapshot was not called: there is nothing to show
+    g._login_user = _snapshot["user"]
     return render_template(
         "casework/caseload.html",
-        pager=SimpleNamespace(items=ROWS, total=60),
+        pager=_snapshot["pager"],
         scope="mine",
-        counts={"total": 60, "overdue": 5, "unallocated": 0},
-        today=TODAY,
-        locality_labels=dict(DEMO_LOCALITIES),
-        pagination={"items": pages, "next": {"href": "/casework/?page=2"}},
+        counts=_snapshot["counts"],
+        cannot_sign_in=0,
+        today=dt.date.today(),
+        pagination=_snapshot["pagination"],
     )

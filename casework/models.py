@@ -136,6 +136,13 @@ NOTE_TYPES = {
 }
 
 
+def display_name(first_name: str, preferred_name: str | None, last_name: str) -> str:
+    """How a child is named on every page: with the name they go by, where it differs."""
+    if preferred_name and preferred_name != first_name:
+        return f"{first_name} ({preferred_name}) {last_name}"
+    return f"{first_name} {last_name}"
+
+
 class Child(db.Model):
     """A disabled child or young person (0 to 25) and the state of their case."""
 
@@ -235,9 +242,7 @@ class Child(db.Model):
 
     @property
     def display_name(self) -> str:
-        if self.preferred_name and self.preferred_name != self.first_name:
-            return f"{self.first_name} ({self.preferred_name}) {self.last_name}"
-        return self.full_name
+        return display_name(self.first_name, self.preferred_name, self.last_name)
 
     @property
     def is_closed(self) -> bool:

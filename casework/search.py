@@ -12,15 +12,21 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, false, func, or_, select
-from sqlalchemy.orm import joinedload, lazyload, load_only
+from sqlalchemy import Date, Integer, and_, bindparam, exists, false, func, null, or_, select
 
 from core.extensions import db
 from core.models import ReferenceValue, User
 from core.parsing import whole_number
 from core.reference import years_after
 
-from .models import DECISION_TIERS, STATUS_CLOSED, STATUS_OPEN, Child, ChildDisability
+from .models import (
+    DECISION_TIERS,
+    STATUS_CLOSED,
+    STATUS_OPEN,
+    Child,
+    ChildDisability,
+    display_name,
+)
 from .names import search_key
 from .rules import case_number_for, visible_condition
 
@@ -242,76 +248,108 @@ def cases_held_by_people_who_cannot_sign_in(user) -> int:
     )
 
 
-def caseload_statement(user, scope: str = "mine"):
-    """Open cases: allocated to this user ('mine'), or to their teams ('team')."""
-    stmt = select(Child).where(Child.status == STATUS_OPEN)
-    if scope == "team" and user.team_ids:
-        stmt = stmt.where(Child.allocated_team_id.in_(sorted(user.team_ids)))
-    else:
-        stmt = stmt.where(Child.allocated_worker_id == user.id)
-    return stmt.order_by(
-        Child.next_due_on.is_(None),
-        Child.next_due_on,
-        func.lower(Child.last_name),
-        Child.id,
-    )
+@dataclass(frozen=True, slots=True)
+class CaseloadRow:
+    """One row of a caseload page: the columns its table shows, as plain values."""
+
+    id: int
+    case_number: str
+    first_name: str
+    last_name: str
+    preferred_name: str | None
+    date_of_birth: dt.date
+    locality: str
+    locality_label: str | None
+    current_tier: str | None
+    next_due_on: dt.date | None
+    next_due_kind: str | None
+    allocated_worker_name: str | None
+
+    @property
+    def display_name(self) -> str:
+        return display_name(self.first_name, self.preferred_name, self.last_name)
 
 
-def caseload_page_statement(user, scope: str = "mine"):
-    """The caseload as its page shows it: only the columns in the table, each row's locality
-    name (``locality_label``, in the same query), and the allocated worker only where the table
-    has that column (the home page: keep it light)."""
-    columns = load_only(
-        Child.id,
-        Child.case_number,
-        Child.first_name,
-        Child.last_name,
-        Child.preferred_name,
-        Child.date_of_birth,
-        Child.locality,
-        Child.current_tier,
-        Child.status,
-        Child.next_due_on,
-        Child.next_due_kind,
-        Child.allocated_worker_id,
-        Child.version,
-    )
-    worker = (
-        joinedload(Child.allocated_worker) if scope == "team" else lazyload(Child.allocated_worker)
-    )
-    label = (
-        select(ReferenceValue.label)
-        .where(ReferenceValue.kind == "locality", ReferenceValue.code == Child.locality)
+def _caseload_page_statement(scope: str):
+    """The caseload page's one query, built once per scope and reused with bound values, so
+    the statement and its cache key are made once, not on every visit to the home page. Core
+    columns rather than ORM objects: each row becomes a CaseloadRow. The figures (total,
+    overdue, unallocated) are window aggregates over every matching case, so one round trip
+    gives the page and its counts."""
+    child = Child.__table__.c
+    reference = ReferenceValue.__table__.c
+    today = bindparam("today", type_=Date)
+    locality_label = (
+        select(reference.label)
+        .where(reference.kind == "locality", reference.code == child.locality)
         .scalar_subquery()
-        .label("locality_label")
     )
-    # The table shows no team: its join (the relationship loads eagerly elsewhere) is left out.
-    return (
-        caseload_statement(user, scope)
-        .add_columns(label)
-        .options(columns, worker, lazyload(Child.allocated_team))
+    # Only the team's table shows who holds each case: "mine" needs no join for it.
+    worker = User.__table__.alias("allocated_worker")
+    worker_name = worker.c.name if scope == "team" else null()
+    stmt = select(
+        # In CaseloadRow's order: each row is made from its first columns.
+        *(child[name] for name in _CASELOAD_COLUMNS[:7]),
+        locality_label.label("locality_label"),
+        *(child[name] for name in _CASELOAD_COLUMNS[7:]),
+        worker_name.label("allocated_worker_name"),
+        func.count().over().label("total"),
+        func.count().filter(child.next_due_on < today).over().label("overdue"),
+        func.count().filter(child.allocated_worker_id.is_(None)).over().label("unallocated"),
+    ).where(child.status == STATUS_OPEN)
+    if scope == "team":
+        stmt = stmt.outerjoin(worker, worker.c.id == child.allocated_worker_id).where(
+            child.allocated_team_id.in_(bindparam("team_ids", expanding=True))
+        )
+    else:
+        stmt = stmt.where(child.allocated_worker_id == bindparam("worker_id"))
+    names = tuple(c.name for c in stmt.selected_columns)
+    assert names[: len(CaseloadRow.__slots__)] == CaseloadRow.__slots__, names
+    return stmt.order_by(
+        child.next_due_on.is_(None), child.next_due_on, func.lower(child.last_name), child.id
     )
 
 
-def caseload_counts(user, scope: str) -> dict:
-    """The caseload's figures on their own (the page gets them with its rows)."""
-    stmt = caseload_statement(user, scope).order_by(None).subquery()
-    today = dt.date.today()
-    total, overdue, unallocated = db.session.execute(
-        select(
-            func.count(),
-            func.count().filter(stmt.c.next_due_on < today),
-            func.count().filter(stmt.c.allocated_worker_id.is_(None)),
-        ).select_from(stmt)
-    ).one()
-    return {"total": total or 0, "overdue": overdue or 0, "unallocated": unallocated or 0}
+_CASELOAD_COLUMNS = (
+    "id",
+    "case_number",
+    "first_name",
+    "last_name",
+    "preferred_name",
+    "date_of_birth",
+    "locality",
+    "current_tier",
+    "next_due_on",
+    "next_due_kind",
+)
+_CASELOAD_FIGURES = ("total", "overdue", "unallocated")
+_caseload_statements: dict = {}
 
 
-def caseload_figures() -> dict:
-    """The caseload's figures, counted over every open case in it (with its page's rows)."""
-    today = dt.date.today()
-    return {
-        "total": func.count().over(),
-        "overdue": func.count().filter(Child.next_due_on < today).over(),
-        "unallocated": func.count().filter(Child.allocated_worker_id.is_(None)).over(),
-    }
+def caseload_page(user, scope: str, page: int, per_page: int):
+    """One page of the caseload ('mine': allocated to this user; 'team': to their teams) as
+    CaseloadRows, soonest due first, and the figures of the whole caseload:
+    (rows, {"total": n, "overdue": n, "unallocated": n})."""
+    scope = "team" if scope == "team" and user.team_ids else "mine"
+    if scope not in _caseload_statements:
+        stmt = _caseload_page_statement(scope)
+        _caseload_statements[scope] = (
+            stmt.limit(bindparam("limit", type_=Integer, literal_execute=True)).offset(
+                bindparam("offset", type_=Integer, literal_execute=True)
+            ),
+            # A page past the end has no rows to carry the figures: they are counted alone.
+            stmt.order_by(None)
+            .with_only_columns(*(c for c in stmt.selected_columns if c.name in _CASELOAD_FIGURES))
+            .limit(1),
+        )
+    page_stmt, figures_stmt = _caseload_statements[scope]
+    values = {"today": dt.date.today(), "limit": per_page, "offset": (page - 1) * per_page}
+    if scope == "team":
+        values["team_ids"] = sorted(user.team_ids)
+    else:
+        values["worker_id"] = user.id
+    rows = db.session.execute(page_stmt, values).all()
+    first = rows[0] if rows else db.session.execute(figures_stmt, values).first()
+    figures = {name: (getattr(first, name) or 0) if first else 0 for name in _CASELOAD_FIGURES}
+    width = len(CaseloadRow.__slots__)
+    return [CaseloadRow(*r[:width]) for r in rows], figures

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from core import audit
@@ -18,7 +18,13 @@ from core.access import roles_required
 from core.extensions import db
 from core.forms import choices
 from core.models import Team
-from core.pagination import paginate, paginate_with_figures, pagination_params, past_last_page
+from core.pagination import (
+    given_page,
+    page_number,
+    paginate,
+    pagination_params,
+    past_last_page,
+)
 from core.parsing import whole_number
 from core.reference import (
     AGE_BANDS,
@@ -65,10 +71,9 @@ def index():
     scope = request.args.get("scope", default)
     if scope not in ("mine", "team") or (scope == "team" and not current_user.team_ids):
         scope = default
-    pager, counts = paginate_with_figures(
-        search_module.caseload_page_statement(current_user, scope),
-        search_module.caseload_figures(),
-    )
+    per_page = current_app.config["PAGE_SIZE"]
+    rows, counts = search_module.caseload_page(current_user, scope, page_number(), per_page)
+    pager = given_page(rows, counts["total"], per_page)
     beyond = past_last_page(pager, "casework.index")
     if beyond:
         return beyond
@@ -82,7 +87,6 @@ def index():
         counts=counts,
         cannot_sign_in=cannot_sign_in,
         today=dt.date.today(),
-        locality_labels={r[0].locality: r.locality_label for r in pager.rows if r.locality_label},
         pagination=pagination_params(pager, "casework.index"),
     )
 

@@ -88,17 +88,32 @@ class User(UserMixin, db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
+    # The signed-in user's roles and team ids as the session's query read them (names and ids,
+    # no objects: see core.sessions). Used only while the relationships themselves are not
+    # loaded, so a change made in this request (set_roles, new teams) is what is seen.
+    signed_in_roles = None  # frozenset[Role] | None
+    signed_in_team_ids = None  # frozenset[int] | None
+
     @property
     def roles(self) -> set[Role]:
+        if self.signed_in_roles is not None and "role_rows" not in self.__dict__:
+            return set(self.signed_in_roles)
         return {Role(r.role) for r in self.role_rows}
 
     def set_roles(self, roles) -> None:
+        self.signed_in_roles = None
         wanted = {Role(r) for r in roles}
         self.role_rows = [r for r in self.role_rows if Role(r.role) in wanted] + [
             UserRole(role=r.value) for r in sorted(wanted) if r not in self.roles
         ]
 
+    def set_teams(self, teams) -> None:
+        self.signed_in_team_ids = None
+        self.teams = list(teams)
+
     def has_role(self, *roles: Role) -> bool:
+        if self.signed_in_roles is not None and "role_rows" not in self.__dict__:
+            return not self.signed_in_roles.isdisjoint(roles)
         return bool(self.roles.intersection(roles))
 
     @property
@@ -107,6 +122,8 @@ class User(UserMixin, db.Model):
 
     @property
     def team_ids(self) -> set[int]:
+        if self.signed_in_team_ids is not None and "teams" not in self.__dict__:
+            return set(self.signed_in_team_ids)
         return {t.id for t in self.teams}
 
     def __repr__(self) -> str:

@@ -44,28 +44,12 @@ class _GivenPage(Pagination):
         return self._given[1]
 
 
-def paginate_with_figures(stmt, figures: dict, per_page: int | None = None):
-    """A page of `stmt`'s entity rows, and whole-list figures counted in the same query (as
-    window aggregates over all the matching rows): `figures` maps a name to a column
-    expression such as ``func.count().over()``; one named "total" is required. Returns
-    (pager, {name: value}). One round trip instead of a count, a page and the figures."""
+def given_page(items, total: int, per_page: int | None = None):
+    """A pager for a page whose rows and total the caller has read itself (in one query with
+    its figures, say): the page number comes from the request, as for `paginate`."""
     from flask import current_app
 
-    per_page = per_page or current_app.config["PAGE_SIZE"]
-    page = page_number()
-    labelled = [expr.label(name) for name, expr in figures.items()]
-    rows = db.session.execute(
-        stmt.add_columns(*labelled).limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    if rows:
-        values = {name: getattr(rows[0], name) or 0 for name in figures}
-    else:  # an empty list, or a page past its end: the figures still count every row
-        counted = stmt.order_by(None).with_only_columns(*labelled).limit(1)
-        row = db.session.execute(counted).first()
-        values = {name: (getattr(row, name) or 0) if row else 0 for name in figures}
-    pager = _GivenPage([r[0] for r in rows], values["total"], page, per_page)
-    pager.rows = rows  # with any columns the caller added to `stmt`, by name
-    return pager, values
+    return _GivenPage(items, total, page_number(), per_page or current_app.config["PAGE_SIZE"])
 
 
 def past_last_page(pager, endpoint: str, **values):

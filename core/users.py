@@ -132,7 +132,7 @@ def create_user(email: str, name: str, roles, password: str, teams=()) -> User:
         with db.session.begin_nested():  # two administrators adding the same person at once
             db.session.add(user)
             user.set_roles(roles)
-            user.teams = list(teams)
+            user.set_teams(teams)
     except IntegrityError:
         raise UserError(f"A user with the email address {email} already exists", "email") from None
     # Collections are not columns: the roles and teams granted are recorded explicitly.
@@ -184,7 +184,7 @@ def update_user(user: User, *, name: str, roles, teams, expected_version: int | 
     before_teams = sorted(t.name for t in user.teams)
     user.name = name
     user.set_roles(roles)
-    user.teams = list(teams)
+    user.set_teams(teams)
     after_roles = sorted(r.value for r in user.roles)
     after_teams = sorted(t.name for t in user.teams)
     changes = {}

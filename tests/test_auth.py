@@ -445,3 +445,46 @@ def test_opening_sign_out_asks_for_the_button_and_signing_out_then_works(browser
     assert browser.get("/casework/").status_code == 302  # to sign in
     response = client.get("/sign-out")  # not signed in
     assert response.status_code == 302 and response.headers["Location"].endswith("/signed-out")
+
+
+def test_a_change_to_someones_roles_and_teams_applies_at_their_next_request(
+    app, browser_as, make_team
+):
+    """The signed-in user's roles and team ids come with the session's own query, on every
+    request: nothing is remembered from an earlier one."""
+    team = make_team()
+    worker = browser_as(Role.PRACTITIONER)
+    assert worker.get("/casework/").status_code == 200
+    assert "My teams’ cases" not in worker.get("/casework/").get_data(as_text=True)
+    with app.app_context():
+        user = db.session.get(User, worker.user.id)
+        user.set_roles([Role.FINANCE_OFFICER])
+        user.set_teams([db.session.get(type(team), team.id)])
+        db.session.commit()
+    assert worker.get("/casework/").status_code == 403
+    with app.app_context():
+        db.session.get(User, worker.user.id).set_roles([Role.PRACTITIONER])
+        db.session.commit()
+    assert "My teams’ cases" in worker.get("/casework/").get_data(as_text=True)
+
+
+def test_roles_and_teams_changed_in_a_request_are_what_that_request_sees(app, make_user, make_team):
+    from core.sessions import _SESSION_LOOK_UP, _key
+
+    team = make_team()
+    user = make_user(Role.PRACTITIONER)
+    with app.test_request_context():
+        db.session.add(WebSession(id=_key("t"), user_id=user.id, data={}))
+        db.session.flush()
+        row = db.session.execute(_SESSION_LOOK_UP, {"key": _key("t")}).one()
+        signed_in = row.User
+        signed_in.signed_in_roles = frozenset({Role.PRACTITIONER})
+        signed_in.signed_in_team_ids = frozenset()
+        assert signed_in.has_role(Role.PRACTITIONER) and signed_in.team_ids == set()
+        signed_in.set_roles([Role.COMMISSIONER])
+        signed_in.set_teams([db.session.get(type(team), team.id)])
+        db.session.flush()
+        db.session.expire_all()  # as after a commit: the relationships are read again
+        assert signed_in.roles == {Role.COMMISSIONER} and not signed_in.has_role(Role.PRACTITIONER)
+        assert signed_in.team_ids == {team.id}
+        db.session.rollback()

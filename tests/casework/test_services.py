@@ -475,18 +475,22 @@ def test_caseload_lists_open_cases_soonest_due_first(
             )
         services.close_case(db.session.get(Child, closed), user, "Done")
         db.session.commit()
-        mine = [c.last_name for c in db.session.scalars(search.caseload_statement(user))]
-        assert mine == ["Sooner", "Later", "Nothing"]
-        team_view = db.session.scalars(search.caseload_statement(user, "team")).all()
-        assert "Colleague" in [c.last_name for c in team_view]
-        assert search.caseload_counts(user, "mine") == {
-            "total": 3,
-            "overdue": 0,
-            "unallocated": 0,
-        }
+        rows, figures = search.caseload_page(user, "mine", 1, 25)
+        assert [r.last_name for r in rows] == ["Sooner", "Later", "Nothing"]
+        assert figures == {"total": 3, "overdue": 0, "unallocated": 0}
+        team_rows, team_figures = search.caseload_page(user, "team", 1, 25)
+        assert "Colleague" in [r.last_name for r in team_rows]
+        assert {r.last_name: r.allocated_worker_name for r in team_rows}["Colleague"] == other.name
+        assert team_figures["total"] == 4
+        # Page by page, and past the end, the figures still count the whole caseload.
+        first, _ = search.caseload_page(user, "mine", 1, 2)
+        second, _ = search.caseload_page(user, "mine", 2, 2)
+        beyond, beyond_figures = search.caseload_page(user, "mine", 9, 2)
+        assert [r.last_name for r in first + second] == ["Sooner", "Later", "Nothing"]
+        assert beyond == [] and beyond_figures["total"] == 3
         db.session.get(Child, sooner).next_due_on = TODAY - dt.timedelta(days=1)
         db.session.commit()
-        assert search.caseload_counts(user, "mine")["overdue"] == 1
+        assert search.caseload_page(user, "mine", 1, 25)[1]["overdue"] == 1
 
 
 def test_only_team_managers_allocate(app, make_child, make_user, team_and_worker):

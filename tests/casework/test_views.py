@@ -88,6 +88,7 @@ def test_team_manager_sees_the_team_caseload(
     assert "<title>Team caseload" in html
     assert "Kai Rowntree" in html and worker.name in html
     assert "1 open case not allocated to a person" in html
+    assert '<td class="govuk-table__cell">Not allocated to a person</td>' in html  # Una's row
 
 
 def test_record_a_new_child(app, browser_as, team_and_worker):
