@@ -108,6 +108,16 @@ def _sqlite_begin(conn):
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _postgresql_integers(dbapi_connection, connection_record):
+    # psycopg sends a small Python int as a smallint parameter. A prepared statement's generic
+    # plan (which PostgreSQL uses once a query has run a few times) then cannot use an index
+    # on an integer column for "id = $1::INTEGER": the caseload scanned every open case to find
+    # one worker's. Integers go as integer (or bigint beyond its range) instead.
+    from .pg_types import register_integer_dumpers
+
+    register_integer_dumpers(dbapi_connection)
+
+
 def _configure_sqlite(app: Flask) -> None:
     """Only the application's own engines: kombu's broker engine keeps pysqlite's defaults."""
     with app.app_context():
@@ -115,6 +125,8 @@ def _configure_sqlite(app: Flask) -> None:
             if engine.dialect.name == "sqlite":
                 event.listen(engine, "connect", _sqlite_pragmas)
                 event.listen(engine, "begin", _sqlite_begin)
+            elif engine.dialect.name == "postgresql":
+                event.listen(engine, "connect", _postgresql_integers)
 
 
 def _init_templates(app: Flask) -> None:
