@@ -3,8 +3,11 @@ page of the same layout (no database), in one run against a running server.
 
     python benchmarks/http_bench.py --base http://127.0.0.1:8765 --email ... --password ...
 
-Closed-loop load: N client threads, each with its own keep-alive connection, for a fixed time
-per page. Prints a table and the ratio; exits non-zero if the ratio exceeds --target.
+Closed-loop load: N client threads, each with its own keep-alive connection. The two pages
+take turns, a second at a time (the bare page first in one round, the signed-in page first in
+the next), until each has had its time: a shared machine's speed drifts over a run (other work,
+CPU frequency), and pages measured one after the other would each see a different machine.
+Prints a table and the ratio; exits non-zero if the ratio exceeds --target.
 """
 
 from __future__ import annotations
@@ -72,15 +75,30 @@ def load(base: str, path: str, cookie: str | None, seconds: float, threads: int)
     for t in pool:
         t.join()
     elapsed = time.perf_counter() - begun
-    latencies.sort()
+    return {"path": path, "latencies": latencies, "errors": errors[0], "elapsed": elapsed}
+
+
+def summary(runs: list[dict]) -> dict:
+    """One page's rounds together: requests per second over all its time, and percentiles."""
+    latencies = sorted(x for r in runs for x in r["latencies"])
     return {
-        "path": path,
+        "path": runs[0]["path"],
         "requests": len(latencies),
-        "errors": errors[0],
-        "rps": len(latencies) / elapsed,
+        "errors": sum(r["errors"] for r in runs),
+        "rps": len(latencies) / sum(r["elapsed"] for r in runs),
         "p50_ms": statistics.median(latencies) * 1000,
         "p95_ms": latencies[int(len(latencies) * 0.95) - 1] * 1000,
     }
+
+
+def alternate(base: str, pages: list[tuple[str, str | None]], seconds: float, threads: int):
+    """Each page for `seconds` in all, in turns of about a second, the order swapped each turn."""
+    turns = max(1, round(seconds))
+    runs: dict[str, list[dict]] = {path: [] for path, _ in pages}
+    for turn in range(turns):
+        for path, cookie in pages if turn % 2 == 0 else pages[::-1]:
+            runs[path].append(load(base, path, cookie, seconds / turns, threads))
+    return [summary(runs[path]) for path, _ in pages]
 
 
 def main() -> None:
@@ -102,8 +120,9 @@ def main() -> None:
     cookie = sign_in(args.base, args.email, args.password)
     load(args.base, args.page, cookie, 2, args.threads)  # warm up both
     load(args.base, args.bare, None, 2, args.threads)
-    bare = load(args.base, args.bare, None, args.seconds, args.threads)
-    page = load(args.base, args.page, cookie, args.seconds, args.threads)
+    bare, page = alternate(
+        args.base, [(args.bare, None), (args.page, cookie)], args.seconds, args.threads
+    )
     print(f"{'page':<28}{'requests':>10}{'errors':>8}{'req/s':>10}{'p50 ms':>9}{'p95 ms':>9}")
     for r in (bare, page):
         print(
