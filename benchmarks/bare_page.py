@@ -17,6 +17,7 @@ from sqlalchemy import select
 from core.access import public
 from core.extensions import db
 from core.models import User
+from core.pagination import given_page, pagination_params
 
 bench = Blueprint("bench", __name__, url_prefix="/bench")
 
@@ -49,19 +50,12 @@ def take_snapshot(app, email: str) -> None:
     """Once, before serving: the first page of this user's caseload ("Allocated to me"), read
     by the same service as the signed-in page (its rows are plain values, not ORM objects)."""
     from casework.search import caseload_page
-    from core.pagination import given_page, pagination_params
 
     with app.test_request_context("/casework/"):
         user = db.session.scalars(select(User).where(User.email == email)).one()
         per_page = app.config["PAGE_SIZE"]
         rows, counts = caseload_page(user, "mine", 1, per_page)
-        pager = given_page(rows, counts["total"], per_page)
-        _snapshot.update(
-            user=StandInUser(user),
-            pager=pager,
-            counts=counts,
-            pagination=pagination_params(pager, "casework.index"),
-        )
+        _snapshot.update(user=StandInUser(user), rows=rows, counts=counts)
         db.session.rollback()
 
 
@@ -71,12 +65,14 @@ def bare_caseload():
     if not _snapshot:
         abort(404)  # take_snapshot was not called: there is nothing to show
     g._login_user = _snapshot["user"]
+    # The pager and its links are worked out on every request, as the real page does.
+    pager = given_page(_snapshot["rows"], _snapshot["counts"]["total"])
     return render_template(
         "casework/caseload.html",
-        pager=_snapshot["pager"],
+        pager=pager,
         scope="mine",
         counts=_snapshot["counts"],
         cannot_sign_in=0,
         today=dt.date.today(),
-        pagination=_snapshot["pagination"],
+        pagination=pagination_params(pager, "casework.index"),
     )
