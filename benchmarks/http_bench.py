@@ -4,7 +4,7 @@ page of the same layout (no database), in one run against a running server.
     python benchmarks/http_bench.py --base http://127.0.0.1:8765 --email ... --password ...
 
 Closed-loop load: N client threads, each with its own keep-alive connection. The two pages
-take turns, a second at a time (the bare page first in one round, the signed-in page first in
+take turns, three seconds at a time (the bare page first in one round, the signed-in page first in
 the next), until each has had its time: a shared machine's speed drifts over a run (other work,
 CPU frequency), and pages measured one after the other would each see a different machine.
 Prints a table and the ratio; exits non-zero if the ratio exceeds --target.
@@ -91,9 +91,14 @@ def summary(runs: list[dict]) -> dict:
     }
 
 
+# Long enough that starting and draining the client threads (a request's time at each end) is
+# a small part of a turn, short enough that the machine's speed barely drifts within one.
+TURN_SECONDS = 3
+
+
 def alternate(base: str, pages: list[tuple[str, str | None]], seconds: float, threads: int):
-    """Each page for `seconds` in all, in turns of about a second, the order swapped each turn."""
-    turns = max(1, round(seconds))
+    """Each page for `seconds` in all, in turns of about TURN_SECONDS, the order swapped each turn."""
+    turns = max(1, round(seconds / TURN_SECONDS))
     runs: dict[str, list[dict]] = {path: [] for path, _ in pages}
     for turn in range(turns):
         for path, cookie in pages if turn % 2 == 0 else pages[::-1]:
