@@ -304,7 +304,8 @@ def _caseload_page_statement(scope: str):
     else:
         stmt = stmt.where(child.allocated_worker_id == bindparam("worker_id"))
     names = tuple(c.name for c in stmt.selected_columns)
-    assert names[: len(CaseloadRow.__slots__)] == CaseloadRow.__slots__, names
+    if names[: len(CaseloadRow.__slots__)] != CaseloadRow.__slots__:
+        raise RuntimeError(f"caseload columns {names} are not in CaseloadRow's order")
     return stmt.order_by(
         child.next_due_on.is_(None), child.next_due_on, func.lower(child.last_name), child.id
     )
@@ -333,6 +334,8 @@ def caseload_page(user, scope: str, page: int, per_page: int):
     scope = "team" if scope == "team" and user.team_ids else "mine"
     if scope not in _caseload_statements:
         stmt = _caseload_page_statement(scope)
+        # LIMIT and OFFSET are written into the SQL rather than bound: with them as parameters
+        # PostgreSQL judged its generic plan dearer and planned the query on every visit.
         _caseload_statements[scope] = (
             stmt.limit(bindparam("limit", type_=Integer, literal_execute=True)).offset(
                 bindparam("offset", type_=Integer, literal_execute=True)
