@@ -74,8 +74,8 @@ class User(UserMixin, db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     # Loaded when asked for, not with every user: a page naming the authors of twenty notes must
-    # not fetch their roles and teams too. The signed-in user's come with the session's query;
-    # lists of users ask for them with selectinload.
+    # not fetch their roles and teams too. The signed-in user's role names and team ids come
+    # with the session's query (below); lists of users ask for them with selectinload.
     role_rows: Mapped[list[UserRole]] = relationship(
         cascade="all, delete-orphan", lazy="select", order_by="UserRole.role"
     )
@@ -90,7 +90,8 @@ class User(UserMixin, db.Model):
 
     # The signed-in user's roles and team ids as the session's query read them (names and ids,
     # no objects: see core.sessions). Used only while the relationships themselves are not
-    # loaded, so a change made in this request (set_roles, new teams) is what is seen.
+    # loaded, and dropped by set_roles and set_teams, so a change made in this request is what
+    # this request sees.
     signed_in_roles = None  # frozenset[Role] | None
     signed_in_team_ids = None  # frozenset[int] | None
 
