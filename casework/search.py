@@ -287,12 +287,14 @@ def _caseload_page_statement(scope: str):
     # Only the team's table shows who holds each case: "mine" needs no join for it.
     worker = User.__table__.alias("allocated_worker")
     worker_name = worker.c.name if scope == "team" else null()
+    computed = {
+        "locality_label": locality_label.label("locality_label"),
+        "allocated_worker_name": worker_name.label("allocated_worker_name"),
+    }
     stmt = select(
-        # In CaseloadRow's order: each row is made from its first columns.
-        *(child[name] for name in _CASELOAD_COLUMNS[:7]),
-        locality_label.label("locality_label"),
-        *(child[name] for name in _CASELOAD_COLUMNS[7:]),
-        worker_name.label("allocated_worker_name"),
+        # CaseloadRow's fields in its order (each row is made from its first columns), then
+        # the figures.
+        *(computed[name] if name in computed else child[name] for name in CaseloadRow.__slots__),
         func.count().over().label("total"),
         func.count().filter(child.next_due_on < today).over().label("overdue"),
         func.count().filter(child.allocated_worker_id.is_(None)).over().label("unallocated"),
@@ -303,26 +305,11 @@ def _caseload_page_statement(scope: str):
         )
     else:
         stmt = stmt.where(child.allocated_worker_id == bindparam("worker_id"))
-    names = tuple(c.name for c in stmt.selected_columns)
-    if names[: len(CaseloadRow.__slots__)] != CaseloadRow.__slots__:
-        raise RuntimeError(f"caseload columns {names} are not in CaseloadRow's order")
     return stmt.order_by(
         child.next_due_on.is_(None), child.next_due_on, func.lower(child.last_name), child.id
     )
 
 
-_CASELOAD_COLUMNS = (
-    "id",
-    "case_number",
-    "first_name",
-    "last_name",
-    "preferred_name",
-    "date_of_birth",
-    "locality",
-    "current_tier",
-    "next_due_on",
-    "next_due_kind",
-)
 _CASELOAD_FIGURES = ("total", "overdue", "unallocated")
 _caseload_statements: dict = {}
 

@@ -95,11 +95,14 @@ class User(UserMixin, db.Model):
     signed_in_roles = None  # frozenset[Role] | None
     signed_in_team_ids = None  # frozenset[int] | None
 
+    def _role_set(self) -> frozenset[Role]:
+        if self.signed_in_roles is not None and "role_rows" not in self.__dict__:
+            return self.signed_in_roles
+        return frozenset(Role(r.role) for r in self.role_rows)
+
     @property
     def roles(self) -> set[Role]:
-        if self.signed_in_roles is not None and "role_rows" not in self.__dict__:
-            return set(self.signed_in_roles)
-        return {Role(r.role) for r in self.role_rows}
+        return set(self._role_set())
 
     def set_roles(self, roles) -> None:
         self.signed_in_roles = None
@@ -113,9 +116,7 @@ class User(UserMixin, db.Model):
         self.teams = list(teams)
 
     def has_role(self, *roles: Role) -> bool:
-        if self.signed_in_roles is not None and "role_rows" not in self.__dict__:
-            return not self.signed_in_roles.isdisjoint(roles)
-        return bool(self.roles.intersection(roles))
+        return not self._role_set().isdisjoint(roles)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses disabled users

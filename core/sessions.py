@@ -104,14 +104,15 @@ class DatabaseSessionInterface(SessionInterface):
             return ServerSession(data)
         if not token or len(token) > 128:
             return ServerSession()
-        row = db.session.execute(_SESSION_LOOK_UP, {"key": _key(token)}).one_or_none()
+        key = _key(token)
+        row = db.session.execute(_SESSION_LOOK_UP, {"key": key}).one_or_none()
         if row is None:
             return ServerSession()
         now = utcnow()
         idle = timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
         absolute = timedelta(hours=app.config["SESSION_ABSOLUTE_HOURS"])
         if now - row.last_seen_at > idle or now - row.created_at > absolute:
-            db.session.execute(delete(WebSession).where(WebSession.id == _key(token)))
+            db.session.execute(delete(WebSession).where(WebSession.id == key))
             db.session.commit()
             session = ServerSession()
             session["_expired"] = True

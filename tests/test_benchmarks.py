@@ -6,7 +6,7 @@ import re
 from sqlalchemy import event
 
 from core.extensions import db
-from tests.conftest import csrf_token_from, make_test_app
+from tests.conftest import make_test_app, sign_in
 
 
 def _caseload(html: str) -> str:
@@ -28,15 +28,7 @@ def test_the_bare_page_shows_the_signed_in_caseload_without_the_database(tmp_pat
     take_snapshot(app, "practitioner@example.gov.uk")
 
     signed_in = app.test_client()
-    page = signed_in.get("/sign-in")
-    signed_in.post(
-        "/sign-in",
-        data={
-            "email": "practitioner@example.gov.uk",
-            "password": DEMO_PASSWORD,
-            "csrf_token": csrf_token_from(page.get_data(as_text=True)),
-        },
-    )
+    sign_in(signed_in, "practitioner@example.gov.uk", DEMO_PASSWORD)
     real = signed_in.get("/casework/").get_data(as_text=True)
 
     queries = []
