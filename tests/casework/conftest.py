@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from html.parser import HTMLParser
+from typing import NamedTuple
 
 import pytest
 
@@ -107,6 +108,22 @@ def team_and_worker(make_team, make_user):
     team = make_team()
     worker = make_user(Role.PRACTITIONER, teams=[team])
     return team, worker
+
+
+class OwnCase(NamedTuple):
+    browser: object
+    child_id: int
+    worker: User
+    team: Team
+
+
+@pytest.fixture
+def own_case(browser_as, make_child, team_and_worker) -> OwnCase:
+    """A practitioner signed in, with a child allocated to them in their team:
+    (browser, child_id, worker, team)."""
+    team, worker = team_and_worker
+    child_id = make_child(team=team, worker=worker)
+    return OwnCase(browser_as(user=worker), child_id, worker, team)
 
 
 class _FormReader(HTMLParser):

@@ -163,13 +163,9 @@ def test_each_tiers_criteria_are_revealed_under_its_answer(
     assert values["decided_on"] == TODAY.strftime("%d %m %Y").split()
 
 
-def test_only_the_criteria_of_the_tier_decided_count(
-    app, browser_as, make_child, make_criteria, team_and_worker
-):
-    team, worker = team_and_worker
+def test_only_the_criteria_of_the_tier_decided_count(app, make_criteria, own_case):
     crit = make_criteria()
-    child_id = make_child(team=team, worker=worker)
-    browser = browser_as(user=worker)
+    browser, child_id, *_ = own_case
     url = f"/casework/children/{child_id}/eligibility/new"
     base = {
         "tier": "targeted",
@@ -232,10 +228,8 @@ def test_a_specialist_decision_without_criteria_is_asked_for_them(
     assert 'href="#specialist_criteria"' in html
 
 
-def test_the_case_note_date_is_today_to_start_with(app, browser_as, make_child, team_and_worker):
-    team, worker = team_and_worker
-    child_id = make_child(team=team, worker=worker)
-    browser = browser_as(user=worker)
+def test_the_case_note_date_is_today_to_start_with(app, own_case):
+    browser, child_id, *_ = own_case
     html = browser.get(f"/casework/children/{child_id}/notes/new").get_data(as_text=True)
     assert form_values(html)["occurred_on"] == TODAY.strftime("%d %m %Y").split()
 
@@ -265,13 +259,9 @@ def test_the_ehc_plan_date_is_revealed_under_yes(app, browser_as, team_and_worke
     assert re.search(r'class="govuk-radios"', response.get_data(as_text=True))
 
 
-def test_the_review_date_is_no_more_than_3_years_after_the_decision(
-    app, browser_as, make_child, make_criteria, team_and_worker
-):
-    team, worker = team_and_worker
+def test_the_review_date_is_no_more_than_3_years_after_the_decision(app, make_criteria, own_case):
     crit = make_criteria()
-    child_id = make_child(team=team, worker=worker)
-    browser = browser_as(user=worker)
+    browser, child_id, worker, *_ = own_case
     url = f"/casework/children/{child_id}/eligibility/new"
     decided_on, latest = dt.date(2025, 6, 2), dt.date(2028, 6, 2)
     base = {

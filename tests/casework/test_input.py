@@ -28,12 +28,8 @@ def _user(u):
 # --- 1. Numbers beyond the database's integers ----------------------------------------------
 
 
-def test_huge_and_odd_numbers_in_the_address_are_not_errors(
-    app, browser_as, make_child, team_and_worker
-):
-    team, worker = team_and_worker
-    child_id = make_child(team=team, worker=worker)
-    browser = browser_as(user=worker)
+def test_huge_and_odd_numbers_in_the_address_are_not_errors(app, own_case):
+    browser, child_id, worker, *_ = own_case
     for url in (
         f"/casework/search?worker={HUGE}",
         "/casework/search?worker=%C2%B2",  # '²' passes str.isdigit() but not int()
@@ -44,12 +40,8 @@ def test_huge_and_odd_numbers_in_the_address_are_not_errors(
         assert browser.get(url).status_code == 200, url
 
 
-def test_a_huge_version_is_refused_as_stale_not_an_error(
-    app, browser_as, make_child, team_and_worker
-):
-    team, worker = team_and_worker
-    child_id = make_child(team=team, worker=worker)
-    browser = browser_as(user=worker)
+def test_a_huge_version_is_refused_as_stale_not_an_error(app, own_case):
+    browser, child_id, *_ = own_case
     url = f"/casework/children/{child_id}/edit"
     shown = form_values(browser.get(url).get_data(as_text=True))
     response = browser.post(url, {**shown, "version": HUGE, "loaded": "", "school": "Elsewhere"})
@@ -195,10 +187,8 @@ def test_searches_by_disability_or_worker_alone_are_audited(app, browser_as, tea
 # --- 7. Smaller validation gaps ----------------------------------------------------------------
 
 
-def test_professional_email_is_checked(app, browser_as, make_child, team_and_worker):
-    team, worker = team_and_worker
-    child_id = make_child(team=team, worker=worker)
-    browser = browser_as(user=worker)
+def test_professional_email_is_checked(app, own_case):
+    browser, child_id, *_ = own_case
     url = f"/casework/children/{child_id}/professionals/new"
     for bad in ("not an email", "dr.chen@", "@nhs.net", "a b@nhs.net", "chen@nhs"):
         response = browser.post(url, {"name": "Dr Chen", "role": "GP", "email": bad})
@@ -240,10 +230,8 @@ def test_case_notes_cannot_be_dated_before_the_child_was_born(
         assert db.session.scalar(select(func.count()).select_from(CaseNote)) == 1
 
 
-def test_close_and_reopen_ask_for_their_own_reason(app, browser_as, make_child, team_and_worker):
-    team, worker = team_and_worker
-    child_id = make_child(team=team, worker=worker)
-    browser = browser_as(user=worker)
+def test_close_and_reopen_ask_for_their_own_reason(app, own_case):
+    browser, child_id, *_ = own_case
     base = f"/casework/children/{child_id}"
     close = browser.post(f"{base}/close", {"reason": "  "}).get_data(as_text=True)
     assert _errors(close) == ["Enter the reason for closing the case"]
@@ -410,12 +398,8 @@ def test_the_ehc_plan_cannot_be_dated_before_the_child_was_born(
         assert db.session.get(Child, child_id).ehc_plan_date == dt.date(2015, 3, 27)
 
 
-def test_a_siblings_date_of_birth_is_no_more_than_60_years_ago(
-    app, browser_as, make_child, team_and_worker
-):
-    team, worker = team_and_worker
-    child_id = make_child(team=team, worker=worker)
-    browser = browser_as(user=worker)
+def test_a_siblings_date_of_birth_is_no_more_than_60_years_ago(app, own_case):
+    browser, child_id, *_ = own_case
     url = f"/casework/children/{child_id}/siblings/new"
     sibling = {"name": "Noah Hollins", "lives_with_child": "yes", "notes": ""}
     earliest = years_ago(60)

@@ -176,11 +176,9 @@ def test_the_service_refuses_hidden_characters_too(app, make_child, team_and_wor
     ],
 )
 def test_hidden_characters_are_refused_in_family_professional_and_note_fields(
-    app, browser_as, make_child, team_and_worker, path, data, label
+    app, path, data, label, own_case
 ):
-    team, worker = team_and_worker
-    child_id = make_child(team=team, worker=worker)
-    browser = browser_as(user=worker)
+    browser, child_id, *_ = own_case
     if path == "notes/new":
         data = {**data, "occurred_on": _parts(TODAY)}
     response = browser.post(f"/casework/children/{child_id}/{path}", data)
@@ -191,12 +189,8 @@ def test_hidden_characters_are_refused_in_family_professional_and_note_fields(
             assert db.session.scalar(select(model)) is None
 
 
-def test_a_blank_looking_carer_name_never_reaches_the_childs_page(
-    app, browser_as, make_child, team_and_worker
-):
-    team, worker = team_and_worker
-    child_id = make_child(team=team, worker=worker)
-    browser = browser_as(user=worker)
+def test_a_blank_looking_carer_name_never_reaches_the_childs_page(app, own_case):
+    browser, child_id, *_ = own_case
     browser.post(
         f"/casework/children/{child_id}/carers/new",
         {
@@ -232,10 +226,8 @@ def test_uk_telephone_numbers_are_accepted(app, make_child, team_and_worker, pho
 @pytest.mark.parametrize(
     "phone", ["call me", "0123", "07700 900 982 ext 4", "0770090098212345", "++44 7700 900982"]
 )
-def test_other_text_is_not_a_telephone_number(app, browser_as, make_child, team_and_worker, phone):
-    team, worker = team_and_worker
-    child_id = make_child(team=team, worker=worker)
-    browser = browser_as(user=worker)
+def test_other_text_is_not_a_telephone_number(app, phone, own_case):
+    browser, child_id, *_ = own_case
     carer = browser.post(
         f"/casework/children/{child_id}/carers/new",
         {
@@ -260,10 +252,8 @@ def test_other_text_is_not_a_telephone_number(app, browser_as, make_child, team_
         assert exc.value.field == "phone"
 
 
-def test_questions_are_named_plainly_in_the_message(app, browser_as, make_child, team_and_worker):
-    team, worker = team_and_worker
-    child_id = make_child(team=team, worker=worker)
-    browser = browser_as(user=worker)
+def test_questions_are_named_plainly_in_the_message(app, own_case):
+    browser, child_id, worker, *_ = own_case
     response = browser.post(f"/casework/children/{child_id}/close", {"reason": "Moved \u202eaway"})
     assert _errors(response.get_data(as_text=True)) == [f"The reason {HIDDEN}"]
     with app.app_context():

@@ -184,10 +184,8 @@ def test_likely_duplicate_is_shown_before_a_second_record(
         assert _count(Child) == 2
 
 
-def test_view_of_a_child_is_audited(app, browser_as, make_child, team_and_worker):
-    team, worker = team_and_worker
-    child_id = make_child(team=team, worker=worker)
-    browser = browser_as(user=worker)
+def test_view_of_a_child_is_audited(app, own_case):
+    browser, child_id, worker, *_ = own_case
     assert browser.get(f"/casework/children/{child_id}").status_code == 200
     assert browser.get(f"/casework/children/{child_id}/timeline").status_code == 200
     with app.app_context():
@@ -224,10 +222,8 @@ def test_second_save_of_the_same_record_is_refused(
         assert db.session.get(Child, child_id).school == "Ashby Academy"
 
 
-def test_add_a_carer_a_sibling_and_a_professional(app, browser_as, make_child, team_and_worker):
-    team, worker = team_and_worker
-    child_id = make_child(team=team, worker=worker)
-    browser = browser_as(user=worker)
+def test_add_a_carer_a_sibling_and_a_professional(app, own_case):
+    browser, child_id, *_ = own_case
     base = f"/casework/children/{child_id}"
     r = browser.post(
         f"{base}/carers/new",
@@ -306,13 +302,9 @@ def test_referral_for_someone_over_25_at_referral_is_refused(
         assert _count(Referral, Referral.child_id == child_id) == 1
 
 
-def test_record_eligibility_decisions_with_history(
-    app, browser_as, make_child, make_criteria, team_and_worker
-):
-    team, worker = team_and_worker
+def test_record_eligibility_decisions_with_history(app, make_criteria, own_case):
     crit = make_criteria()
-    child_id = make_child(team=team, worker=worker)
-    browser = browser_as(user=worker)
+    browser, child_id, *_ = own_case
     url = f"/casework/children/{child_id}/eligibility/new"
     page = browser.get(url).get_data(as_text=True)
     assert "targeted criterion 1" in page and "pending assessment" in page
@@ -372,10 +364,8 @@ def test_record_eligibility_decisions_with_history(
         assert tiers == ["targeted", "pending_assessment"]
 
 
-def test_add_a_case_note_and_see_it_in_the_chronology(app, browser_as, make_child, team_and_worker):
-    team, worker = team_and_worker
-    child_id = make_child(team=team, worker=worker)
-    browser = browser_as(user=worker)
+def test_add_a_case_note_and_see_it_in_the_chronology(app, own_case):
+    browser, child_id, worker, *_ = own_case
     r = browser.post(
         f"/casework/children/{child_id}/notes/new",
         {
@@ -404,12 +394,8 @@ def test_add_a_case_note_and_see_it_in_the_chronology(app, browser_as, make_chil
         assert _count(CaseNote) == 1
 
 
-def test_closing_asks_for_confirmation_and_makes_the_record_read_only(
-    app, browser_as, make_child, team_and_worker
-):
-    team, worker = team_and_worker
-    child_id = make_child(team=team, worker=worker)
-    browser = browser_as(user=worker)
+def test_closing_asks_for_confirmation_and_makes_the_record_read_only(app, own_case):
+    browser, child_id, *_ = own_case
     base = f"/casework/children/{child_id}"
     page = browser.get(f"{base}/close").get_data(as_text=True)
     assert "Are you sure you want to close this case?" in page
