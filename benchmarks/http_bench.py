@@ -126,7 +126,7 @@ def main() -> None:
         default="/bench/bare-caseload",
         help="the same template, layout and rows, no database (bare_page.py)",
     )
-    p.add_argument("--seconds", type=float, default=15)
+    p.add_argument("--seconds", type=float, default=30)
     p.add_argument("--threads", type=int, default=8)
     p.add_argument("--target", type=float, default=1.5)
     args = p.parse_args()

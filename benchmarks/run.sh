@@ -30,7 +30,7 @@ for _ in $(seq 50); do curl -fs "http://127.0.0.1:$PORT/health/live" >/dev/null 
 echo "== Signed-in page against bare page (gunicorn, $WORKERS workers, PostgreSQL) =="
 $BIN/python benchmarks/http_bench.py --base "http://127.0.0.1:$PORT" \
   --email practitioner@example.gov.uk --password demo-password-2026 \
-  --page "${BENCH_PAGE:-/casework/}" --seconds "${BENCH_SECONDS:-15}"
+  --page "${BENCH_PAGE:-/casework/}" --seconds "${BENCH_SECONDS:-30}"
 kill $GUNICORN 2>/dev/null || true
 wait $GUNICORN 2>/dev/null || true
 trap - EXIT
