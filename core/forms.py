@@ -31,6 +31,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from .roles import ROLE_LABELS
+from .users import UserError, normalise_email, password_problem, person_name
 
 
 class SafeGovDateInput(GovDateInput):
@@ -255,6 +256,14 @@ def role_choices():
     return choices((r.value, label) for r, label in ROLE_LABELS.items())
 
 
+def _service_rule(rule, value) -> None:
+    """Run one of the users service's checks on a field's value, as a field error."""
+    try:
+        rule(value or "")
+    except UserError as exc:
+        raise ValidationError(str(exc)) from None
+
+
 class UserForm(FlaskForm):
     name = StringField(
         "Full name",
@@ -282,6 +291,19 @@ class UserForm(FlaskForm):
     )
     version = HiddenField()
     submit = SubmitField("Save user", widget=GovSubmitInput())
+
+    # The service checks these too (the CLI has no form); here they join the other fields'
+    # errors, so the person sees every problem at once rather than one per attempt.
+    def validate_name(self, field):
+        _service_rule(person_name, field.data)
+
+    def validate_email(self, field):
+        _service_rule(normalise_email, field.data)
+
+    def validate_password(self, field):
+        problem = password_problem(field.data or "", self.email.data or "", self.name.data or "")
+        if problem:
+            raise ValidationError(problem)
 
 
 class EditUserForm(UserForm):

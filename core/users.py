@@ -105,7 +105,8 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
-def _person_name(name: str) -> str:
+def person_name(name: str) -> str:
+    """The name as it is kept (spaces tidied), or UserError saying what is wrong with it."""
     name = " ".join(name.split())
     if not name:
         raise UserError("Enter the person's full name", "name")
@@ -118,7 +119,7 @@ def _person_name(name: str) -> str:
 
 def create_user(email: str, name: str, roles, password: str, teams=()) -> User:
     email = normalise_email(email)
-    name = _person_name(name)
+    name = person_name(name)
     roles = [Role(r) for r in roles]
     if not roles:
         raise UserError("Select at least one role", "roles")
@@ -176,7 +177,7 @@ STALE_USER = (
 def update_user(user: User, *, name: str, roles, teams, expected_version: int | None = None):
     if expected_version is not None and expected_version != user.version:
         raise UserError(STALE_USER, None)
-    name = _person_name(name)
+    name = person_name(name)
     roles = [Role(r) for r in roles]
     if not roles:
         raise UserError("Select at least one role", "roles")

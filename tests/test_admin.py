@@ -46,6 +46,9 @@ def test_bad_new_user_input_gets_errors_and_saves_nothing(app, browser_as):
     assert response.status_code == 200
     assert "Enter the person&#39;s full name" in html or "Enter the person's full name" in html
     assert "Select at least one role" in html
+    # Every problem at once, as the Design System's error summary expects, not one per attempt.
+    assert "Enter an email address in the correct format" in html
+    assert "Password must be 12 characters or more" in html
     response = admin.post(
         "/admin/users/new",
         {
@@ -93,6 +96,22 @@ def test_duplicate_email_is_refused(browser_as, make_user):
         },
     )
     assert "already exists" in response.get_data(as_text=True)
+
+
+def test_editing_a_user_shows_every_problem_at_once_and_changes_nothing(app, browser_as, make_user):
+    user = make_user(Role.PRACTITIONER)
+    admin = browser_as(Role.ADMINISTRATOR)
+    response = admin.post(
+        f"/admin/users/{user.id}/edit",
+        {"name": "Sam\u200b Social", "version": str(user.version)},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Name must not contain hidden characters" in page
+    assert "Select at least one role" in page
+    with app.app_context():
+        kept = db.session.get(User, user.id)
+        assert (kept.name, kept.version) == (user.name, user.version)
 
 
 def test_role_change_is_audited_with_old_and_new_values(app, browser_as, make_user, make_team):
