@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, g, render_template
+from flask import Blueprint, abort, current_app, g, render_template
 from sqlalchemy import select
 
 from core.access import public
 from core.extensions import db
 from core.models import User
-from core.pagination import given_page, pagination_params
+from core.pagination import given_page, page_number, pagination_params
 
 bench = Blueprint("bench", __name__, url_prefix="/bench")
 
@@ -66,7 +66,12 @@ def bare_caseload():
         abort(404)  # take_snapshot was not called: there is nothing to show
     g._login_user = _snapshot["user"]
     # The pager and its links are worked out on every request, as the real page does.
-    pager = given_page(_snapshot["rows"], _snapshot["counts"]["total"])
+    pager = given_page(
+        _snapshot["rows"],
+        _snapshot["counts"]["total"],
+        page_number(),
+        current_app.config["PAGE_SIZE"],
+    )
     return render_template(
         "casework/caseload.html",
         pager=pager,

@@ -71,9 +71,9 @@ def index():
     scope = request.args.get("scope", default)
     if scope not in ("mine", "team") or (scope == "team" and not current_user.team_ids):
         scope = default
-    per_page = current_app.config["PAGE_SIZE"]
-    rows, counts = search_module.caseload_page(current_user, scope, page_number(), per_page)
-    pager = given_page(rows, counts["total"], per_page)
+    page, per_page = page_number(), current_app.config["PAGE_SIZE"]
+    rows, counts = search_module.caseload_page(current_user, scope, page, per_page)
+    pager = given_page(rows, counts["total"], page, per_page)
     beyond = past_last_page(pager, "casework.index")
     if beyond:
         return beyond

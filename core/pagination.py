@@ -44,12 +44,10 @@ class _GivenPage(Pagination):
         return self._given[1]
 
 
-def given_page(items, total: int, per_page: int | None = None):
+def given_page(items, total: int, page: int, per_page: int):
     """A pager for a page whose rows and total the caller has read itself (in one query with
-    its figures, say): the page number comes from the request, as for `paginate`."""
-    from flask import current_app
-
-    return _GivenPage(items, total, page_number(), per_page or current_app.config["PAGE_SIZE"])
+    its figures, say), for the page number it read them for."""
+    return _GivenPage(items, total, page, per_page)
 
 
 def past_last_page(pager, endpoint: str, **values):
