@@ -60,7 +60,7 @@ def _init_extensions(app: Flask) -> None:
     from .sessions import DatabaseSessionInterface
 
     db.init_app(app)
-    _configure_sqlite(app)
+    _configure_engines(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     app.session_interface = DatabaseSessionInterface()
@@ -118,8 +118,9 @@ def _postgresql_integers(dbapi_connection, connection_record):
     register_integer_dumpers(dbapi_connection)
 
 
-def _configure_sqlite(app: Flask) -> None:
-    """Only the application's own engines: kombu's broker engine keeps pysqlite's defaults."""
+def _configure_engines(app: Flask) -> None:
+    """SQLite pragmas, or how PostgreSQL is sent integers, on the application's own engines only
+    (kombu's broker engine keeps pysqlite's defaults)."""
     with app.app_context():
         for engine in db.engines.values():
             if engine.dialect.name == "sqlite":
